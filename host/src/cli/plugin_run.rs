@@ -1,0 +1,187 @@
+//! `plaza plugin run PLUGIN.wasm --input FIXTURE.json`: call a plugin
+//! offline, without a server, and print its result and how long it took.
+//!
+//! A fixture is a JSON object with optional `config` (the plugin's config
+//! values) and one call, depending on the plugin's world:
+//!
+//! - http-endpoint: `"request": {"method", "path", "headers", "body"}`
+//! - parking-pricing: `"quote": {"start", "end", "vehicle", "category"}`,
+//!   or `"call": "policy"` / `"call": "self-check"`.
+
+use crate::config::PluginKind;
+use crate::domain::parking::{SpaceCategory, Vehicle};
+use crate::events::EventBus;
+use crate::metrics::Metrics;
+use crate::runtime::{self, PluginSpec, ResolvedLimits, Runtime, Stay, detect_kind};
+use crate::storage::Storage;
+use anyhow::{Context, bail};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use wasmtime::component::Component;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    #[serde(default)]
+    config: serde_json::Map<String, Value>,
+    request: Option<FixtureRequest>,
+    quote: Option<FixtureQuote>,
+    call: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureRequest {
+    #[serde(default = "get")]
+    method: String,
+    #[serde(default = "root")]
+    path: String,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: String,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+
+fn root() -> String {
+    "/".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureQuote {
+    start: chrono::DateTime<chrono::FixedOffset>,
+    end: chrono::DateTime<chrono::FixedOffset>,
+    #[serde(default)]
+    vehicle: Vehicle,
+    #[serde(default)]
+    category: SpaceCategory,
+}
+
+pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(&plugin).with_context(|| format!("failed to read {}", plugin.display()))?;
+    let text = std::fs::read_to_string(&input)
+        .with_context(|| format!("failed to read {}", input.display()))?;
+    let fixture: Fixture = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid fixture", input.display()))?;
+
+    let cache_dir = std::env::temp_dir().join("plaza-plugin-run-cache");
+    let storage = Storage::in_memory().await?;
+    let runtime = Runtime::new(
+        cache_dir,
+        storage.kv(),
+        EventBus::new(),
+        Arc::new(Metrics::new()),
+    )?;
+    let component = Component::new(runtime.engine(), &bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not a component: {e:#}", plugin.display()))?;
+    let kind = detect_kind(runtime.engine(), &component).map_err(anyhow::Error::msg)?;
+
+    let spec = PluginSpec {
+        district: "offline".into(),
+        id: plugin
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("plugin")
+            .into(),
+        kind,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        bytes,
+        config: fixture.config.clone(),
+        limits: ResolvedLimits::resolve(&Default::default(), &Default::default()),
+        outbound_hosts: Vec::new(),
+        utc_offset_minutes: 480,
+    };
+    let loaded = runtime.load(spec).await.map_err(anyhow::Error::msg)?;
+
+    let started = Instant::now();
+    let output = match kind {
+        PluginKind::HttpEndpoint => {
+            let Some(req) = fixture.request else {
+                bail!("an http-endpoint fixture needs \"request\"");
+            };
+            let mut builder = http::Request::builder()
+                .method(req.method.as_str())
+                .uri(format!("http://localhost{}", req.path));
+            for (name, value) in &req.headers {
+                builder = builder.header(name, value);
+            }
+            let response = runtime
+                .serve_http(&loaded, builder.body(Bytes::from(req.body))?)
+                .await?;
+            let body = String::from_utf8_lossy(response.body()).into_owned();
+            let body = serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body));
+            json!({ "status": response.status().as_u16(), "body": body })
+        }
+        PluginKind::ParkingPricing => pricing_call(&runtime, &loaded, fixture).await?,
+    };
+    let took = started.elapsed();
+    println!("{}", serde_json::to_string_pretty(&output)?);
+    eprintln!("took {:.3} ms", took.as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+async fn pricing_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    if let Some(q) = fixture.quote {
+        let stay = Stay {
+            start: q.start.timestamp_millis(),
+            end: q.end.timestamp_millis(),
+            vehicle: match q.vehicle {
+                Vehicle::Car => runtime::VehicleType::Car,
+                Vehicle::Motorcycle => runtime::VehicleType::Motorcycle,
+                Vehicle::Van => runtime::VehicleType::Van,
+                Vehicle::Coach => runtime::VehicleType::Coach,
+            },
+            category: match q.category {
+                SpaceCategory::Standard => runtime::SpaceCategory::Standard,
+                SpaceCategory::Disabled => runtime::SpaceCategory::Disabled,
+                SpaceCategory::EvCharging => runtime::SpaceCategory::EvCharging,
+                SpaceCategory::Family => runtime::SpaceCategory::Family,
+                SpaceCategory::Motorcycle => runtime::SpaceCategory::Motorcycle,
+            },
+        };
+        return Ok(match runtime::quote(runtime, plugin, &stay).await? {
+            Ok(price) => json!({
+                "currency": price.currency,
+                "total": price.total,
+                "lines": price.lines.iter()
+                    .map(|l| json!({ "label": l.label, "amount": l.amount }))
+                    .collect::<Vec<_>>(),
+            }),
+            Err(e) => json!({ "error": format!("{e:?}") }),
+        });
+    }
+    match fixture.call.as_deref() {
+        Some("policy") => {
+            let p = runtime::policy(runtime, plugin).await?;
+            Ok(json!({
+                "max_stay_minutes": p.max_stay_minutes,
+                "hold_minutes": p.hold_minutes,
+                "grace_minutes": p.grace_minutes,
+                "no_show_fee": p.no_show_fee,
+                "reservable": p.reservable.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>(),
+            }))
+        }
+        Some("self-check") => Ok(match runtime::self_check(runtime, plugin).await? {
+            Ok(()) => json!({ "self_check": "ok" }),
+            Err(why) => json!({ "self_check": why }),
+        }),
+        _ => bail!(
+            "a parking-pricing fixture needs \"quote\" or \"call\": \"policy\" | \"self-check\""
+        ),
+    }
+}

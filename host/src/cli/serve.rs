@@ -1,0 +1,41 @@
+//! `plaza serve`: run until SIGINT or SIGTERM, then let in-flight requests
+//! finish.
+
+use crate::server::{self, ServeOptions};
+use anyhow::Context;
+
+pub(super) async fn run(options: ServeOptions) -> anyhow::Result<()> {
+    let server = server::start(options).await?;
+    println!("plaza listening on {}", server.url());
+    shutdown_signal().await;
+    tracing::info!("shutting down; letting in-flight requests finish");
+    server
+        .shutdown()
+        .await
+        .context("server failed while shutting down")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,204 @@
+//! Reading and checking a configuration file.
+
+use super::model::{Limits, PlazaConfig, PluginKind};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A configuration that cannot be used: which file, which key, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {key}: {reason}")]
+pub struct ConfigError {
+    /// The file that was read.
+    pub file: PathBuf,
+    /// The dotted key at fault, e.g. `district[0].plugin[1].sha256`.
+    pub key: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Highest per-call deadline a plugin may ask for.
+const MAX_TIMEOUT_MS: u64 = 60_000;
+/// Highest memory cap a plugin may ask for; also the pooling slot size.
+pub(crate) const MAX_MEMORY_MIB: u64 = 1024;
+
+/// Reads `file`, checks every value and resolves relative paths against
+/// the file's folder.
+pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
+    let err = |key: &str, reason: String| ConfigError {
+        file: file.to_path_buf(),
+        key: key.to_owned(),
+        reason,
+    };
+    let text =
+        std::fs::read_to_string(file).map_err(|e| err("(file)", format!("failed to read: {e}")))?;
+    let mut config = parse(&text).map_err(|(key, reason)| err(&key, reason))?;
+    let base = file.parent().unwrap_or(Path::new("."));
+    resolve_paths(&mut config, base);
+    validate(&config).map_err(|(key, reason)| err(&key, reason))?;
+    Ok(config)
+}
+
+fn parse(text: &str) -> Result<PlazaConfig, (String, String)> {
+    let de = toml::Deserializer::parse(text).map_err(|e| ("(syntax)".to_owned(), e.to_string()))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let reason = e.into_inner().message().to_owned();
+        (key, reason)
+    })
+}
+
+fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
+    let data_dir = base.join(
+        config
+            .storage
+            .data_dir
+            .as_deref()
+            .unwrap_or(Path::new("data")),
+    );
+    config.storage.data_dir = Some(data_dir);
+    if let Some(cache) = &mut config.runtime.cache_dir {
+        *cache = base.join(&*cache);
+    }
+    for district in &mut config.districts {
+        for plugin in &mut district.plugins {
+            plugin.path = base.join(&plugin.path);
+        }
+    }
+}
+
+type Invalid = (String, String);
+
+fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
+    if config.server.body_limit_bytes == 0 {
+        return Err(("server.body_limit_bytes".into(), "must be above 0".into()));
+    }
+    validate_limits("runtime.limits", &config.runtime.limits)?;
+
+    let mut districts = HashSet::new();
+    for (d, district) in config.districts.iter().enumerate() {
+        let at = format!("district[{d}]");
+        validate_id(&format!("{at}.id"), &district.id)?;
+        if !districts.insert(&district.id) {
+            return Err((
+                format!("{at}.id"),
+                format!("district {:?} is defined twice", district.id),
+            ));
+        }
+        if !(-720..=840).contains(&district.utc_offset_minutes) {
+            return Err((
+                format!("{at}.utc_offset_minutes"),
+                "must be within -720..=840".into(),
+            ));
+        }
+
+        let mut plugins = HashSet::new();
+        let mut pricing = None;
+        for (p, plugin) in district.plugins.iter().enumerate() {
+            let at = format!("{at}.plugin[{p}]");
+            validate_id(&format!("{at}.id"), &plugin.id)?;
+            if !plugins.insert(&plugin.id) {
+                let reason = format!("plugin {:?} is defined twice in this district", plugin.id);
+                return Err((format!("{at}.id"), reason));
+            }
+            if plugin.kind == PluginKind::ParkingPricing {
+                if let Some(first) = pricing.replace(&plugin.id) {
+                    let reason = format!("the district already prices parking with {first:?}");
+                    return Err((format!("{at}.kind"), reason));
+                }
+            }
+            validate_limits(&format!("{at}.limits"), &plugin.limits)?;
+            for host in &plugin.grants.outbound_hosts {
+                if host.is_empty() || host.contains('/') || host.contains('*') {
+                    let reason = format!("{host:?} is not a host or host:port");
+                    return Err((format!("{at}.grants.outbound_hosts"), reason));
+                }
+            }
+            if let Some(pinned) = &plugin.sha256 {
+                if pinned.len() != 64 || !pinned.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err((format!("{at}.sha256"), "must be 64 hex digits".into()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_id(key: &str, id: &str) -> Result<(), Invalid> {
+    let ok = !id.is_empty()
+        && id.len() <= 63
+        && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        let reason =
+            format!("{id:?} must be 1-63 of a-z, 0-9 and '-', starting with a letter or digit");
+        Err((key.to_owned(), reason))
+    }
+}
+
+fn validate_limits(at: &str, limits: &Limits) -> Result<(), Invalid> {
+    let checks = [
+        ("timeout_ms", limits.timeout_ms, 1, MAX_TIMEOUT_MS),
+        ("memory_mib", limits.memory_mib, 1, MAX_MEMORY_MIB),
+        ("max_response_bytes", limits.max_response_bytes, 1, 1 << 30),
+        ("kv_quota_bytes", limits.kv_quota_bytes, 0, 1 << 40),
+    ];
+    for (key, value, min, max) in checks {
+        if let Some(v) = value {
+            if !(min..=max).contains(&v) {
+                return Err((
+                    format!("{at}.{key}"),
+                    format!("{v} is outside {min}..={max}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A plugin's component file as read from disk, with its digest.
+#[derive(Debug, Clone)]
+pub struct PluginArtifact {
+    /// The component's bytes.
+    pub bytes: Vec<u8>,
+    /// Their sha256, lower-case hex.
+    pub sha256: String,
+}
+
+/// Reads the component of plugin `p` of district `d` and checks it against
+/// the config's sha256 pin; errors name the config file and key.
+pub fn read_plugin(
+    file: &Path,
+    config: &PlazaConfig,
+    d: usize,
+    p: usize,
+) -> Result<PluginArtifact, ConfigError> {
+    let plugin = &config.districts[d].plugins[p];
+    let at = format!("district[{d}].plugin[{p}]");
+    let err = |key: &str, reason: String| ConfigError {
+        file: file.to_path_buf(),
+        key: format!("{at}.{key}"),
+        reason,
+    };
+    let bytes = std::fs::read(&plugin.path).map_err(|e| {
+        err(
+            "path",
+            format!("failed to read {}: {e}", plugin.path.display()),
+        )
+    })?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    if let Some(pinned) = &plugin.sha256 {
+        if !pinned.eq_ignore_ascii_case(&sha256) {
+            let reason = format!(
+                "{} has sha256 {sha256}, config pins {pinned}",
+                plugin.path.display()
+            );
+            return Err(err("sha256", reason));
+        }
+    }
+    Ok(PluginArtifact { bytes, sha256 })
+}

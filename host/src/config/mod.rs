@@ -1,0 +1,17 @@
+//! Plaza's configuration: one TOML file describing the server, storage,
+//! the Wasm runtime's defaults and every district with its plugins.
+//!
+//! `model` holds the types as they appear in the file; `load` reads a file,
+//! resolves relative paths against the file's folder and refuses anything
+//! wrong with a [`ConfigError`] naming file, key and reason. The reference
+//! for every key is the README's "Configuration" section.
+
+mod load;
+mod model;
+
+pub(crate) use load::MAX_MEMORY_MIB;
+pub use load::{ConfigError, PluginArtifact, load, read_plugin};
+pub use model::{
+    DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind, RuntimeConfig,
+    ServerConfig, StorageConfig,
+};

@@ -1,0 +1,179 @@
+//! The configuration file's shape. Every table refuses unknown keys.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlazaConfig {
+    /// The HTTP server.
+    #[serde(default)]
+    pub server: ServerConfig,
+    /// Where data lives.
+    #[serde(default)]
+    pub storage: StorageConfig,
+    /// Defaults for the Wasm runtime.
+    #[serde(default)]
+    pub runtime: RuntimeConfig,
+    /// The districts this deployment serves, written `[[district]]`.
+    #[serde(default, rename = "district")]
+    pub districts: Vec<DistrictConfig>,
+}
+
+/// `[server]`: the HTTP listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "default_body_limit")]
+    pub body_limit_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+            body_limit_bytes: default_body_limit(),
+        }
+    }
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+fn default_body_limit() -> usize {
+    1 << 20
+}
+
+/// `[storage]`: the database and the data folder.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Folder for the SQLite file and the compiled-code cache; relative to
+    /// the config file. Default: `data` beside the config file.
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite://...` or `postgres://...`. Default: `plaza.db` in the data
+    /// folder. The `PLAZA_DATABASE_URL` environment variable overrides it.
+    pub url: Option<String>,
+}
+
+/// `[runtime]`: defaults every plugin gets unless its `limits` say otherwise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeConfig {
+    /// Default limits for every plugin.
+    #[serde(default)]
+    pub limits: Limits,
+    /// Folder for compiled code; relative to the config file. Default:
+    /// `cache` in the data folder.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            cache_dir: None,
+        }
+    }
+}
+
+/// Per-call limits on a plugin. Unset values fall back to `[runtime.limits]`
+/// and then to the built-in defaults.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Wall-clock deadline for one call, in milliseconds (default 1000).
+    pub timeout_ms: Option<u64>,
+    /// Linear-memory cap for one instance, in MiB (default 64).
+    pub memory_mib: Option<u64>,
+    /// Largest response body an endpoint may send, in bytes (default 4 MiB).
+    pub max_response_bytes: Option<u64>,
+    /// Total key-value bytes the plugin may keep (default 16 MiB).
+    pub kv_quota_bytes: Option<u64>,
+}
+
+/// What a plugin may reach beyond its own sandbox.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Grants {
+    /// Hosts (`host` or `host:port`) the plugin may call over outbound
+    /// HTTP. Empty: no outbound calls at all.
+    #[serde(default)]
+    pub outbound_hosts: Vec<String>,
+}
+
+/// `[[district]]`: one business district.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictConfig {
+    /// Short id used in URLs, e.g. `jiefangbei`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Offset of the district's local time from UTC, in minutes.
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset_minutes: i32,
+    /// The district's plugins, written `[[district.plugin]]`.
+    #[serde(default, rename = "plugin")]
+    pub plugins: Vec<PluginConfig>,
+}
+
+fn default_utc_offset() -> i32 {
+    480
+}
+
+/// The world a plugin implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PluginKind {
+    /// Serves HTTP under `/d/{district}/{plugin}/`.
+    HttpEndpoint,
+    /// Prices parking stays and sets reservation policy.
+    ParkingPricing,
+}
+
+impl PluginKind {
+    /// The kind as written in config and in the WIT world's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PluginKind::HttpEndpoint => "http-endpoint",
+            PluginKind::ParkingPricing => "parking-pricing",
+        }
+    }
+}
+
+impl std::fmt::Display for PluginKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `[[district.plugin]]`: one plugin of a district.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginConfig {
+    /// Id, unique in the district; endpoints are served under it.
+    pub id: String,
+    /// The world it implements.
+    pub kind: PluginKind,
+    /// The `.wasm` component; relative to the config file.
+    pub path: PathBuf,
+    /// Expected sha256 of the file, hex; refused at start-up on mismatch.
+    pub sha256: Option<String>,
+    /// Values the plugin reads through the `config` interface.
+    #[serde(default)]
+    pub config: toml::Table,
+    /// Limits overriding `[runtime.limits]`.
+    #[serde(default)]
+    pub limits: Limits,
+    /// What the plugin may reach.
+    #[serde(default)]
+    pub grants: Grants,
+}

@@ -1,0 +1,33 @@
+//! Plaza: a WebAssembly plugin host for smart business districts.
+//!
+//! One host owns storage, networking and the Wasm runtime; each district
+//! loads sandboxed components against the `plaza:district` WIT contract
+//! (`wit/` at the repository root).
+//!
+//! # Layout
+//!
+//! Data flows one way: storage → domain services (which call plugins
+//! through the runtime) → HTTP.
+//!
+//! - [`config`]: the TOML configuration and its checks.
+//! - [`storage`]: the SQL database (SQLite or PostgreSQL) and its stores.
+//! - [`runtime`]: compiling, limiting and calling plugins; no HTTP, no domain.
+//! - [`registry`]: the districts and their loaded plugins.
+//! - [`domain`]: host services such as parking quotes; no axum types.
+//! - [`http`]: the axum router; the one place errors become responses.
+//! - [`server`]: wiring all of the above into a running server.
+//! - [`events`], [`metrics`], [`telemetry`]: event stream, Prometheus
+//!   metrics, logging.
+//! - [`cli`]: the `plaza` command line.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod events;
+pub mod http;
+pub mod metrics;
+pub mod registry;
+pub mod runtime;
+pub mod server;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,112 @@
+//! Prometheus metrics of one server: plugin calls, failures by reason,
+//! call latency, HTTP requests. Each server owns its registry, so several
+//! servers in one process (as in the tests) never mix their figures.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+/// Labels naming one plugin.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PluginLabels {
+    /// District id.
+    pub district: String,
+    /// Plugin id.
+    pub plugin: String,
+}
+
+/// Labels naming one plugin and why a call failed.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FailureLabels {
+    /// District id.
+    pub district: String,
+    /// Plugin id.
+    pub plugin: String,
+    /// Stable reason code: `timeout`, `memory`, `trap` ...
+    pub reason: String,
+}
+
+/// Labels of an HTTP response.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HttpLabels {
+    /// Route template, e.g. `/d/{district}/{plugin}`.
+    pub route: String,
+    /// Status code.
+    pub status: u16,
+}
+
+type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// Every metric the server exports.
+pub struct Metrics {
+    registry: Registry,
+    /// Plugin calls, whatever their outcome.
+    pub plugin_calls: Family<PluginLabels, Counter>,
+    /// Plugin calls that failed, by reason.
+    pub plugin_failures: Family<FailureLabels, Counter>,
+    /// Wall-clock time of plugin calls, in seconds.
+    pub plugin_call_seconds: HistogramFamily<PluginLabels>,
+    /// HTTP responses by route and status.
+    pub http_responses: Family<HttpLabels, Counter>,
+    /// Events plugins published.
+    pub events_published: Family<PluginLabels, Counter>,
+}
+
+fn latency_histogram() -> Histogram {
+    // 50 µs .. ~3.3 s
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 17))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// A fresh registry with every metric at zero.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("plaza");
+        let plugin_calls = Family::default();
+        let plugin_failures = Family::default();
+        let plugin_call_seconds: HistogramFamily<PluginLabels> =
+            Family::new_with_constructor(latency_histogram);
+        let http_responses = Family::default();
+        let events_published = Family::default();
+        registry.register("plugin_calls", "Plugin calls", plugin_calls.clone());
+        registry.register(
+            "plugin_failures",
+            "Failed plugin calls by reason",
+            plugin_failures.clone(),
+        );
+        registry.register(
+            "plugin_call_seconds",
+            "Wall-clock time of plugin calls",
+            plugin_call_seconds.clone(),
+        );
+        registry.register("http_responses", "HTTP responses", http_responses.clone());
+        registry.register(
+            "events_published",
+            "Events published by plugins",
+            events_published.clone(),
+        );
+        Self {
+            registry,
+            plugin_calls,
+            plugin_failures,
+            plugin_call_seconds,
+            http_responses,
+            events_published,
+        }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}

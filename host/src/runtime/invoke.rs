@@ -1,0 +1,149 @@
+//! The per-call path every world shares: a fresh store with the plugin's
+//! deadline and memory cap, classification of what went wrong, and the
+//! metrics and logs of each call.
+
+use super::Runtime;
+use super::engine::ticks_for;
+use super::error::{PluginError, PluginFailure};
+use super::limits::MemoryLimiter;
+use super::outbound::OutboundPolicy;
+use super::plugin::PluginMeta;
+use super::state::{HostContext, OUTPUT_CAPTURE_BYTES, PluginState};
+use crate::metrics::{FailureLabels, PluginLabels};
+use crate::storage::KvScope;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use wasmtime::component::ResourceTable;
+use wasmtime::{PoolConcurrencyLimitError, Store, Trap};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi_http::WasiHttpCtx;
+
+/// Slack beyond a plugin's deadline before the host stops waiting for a
+/// call that is blocked outside wasm (the epoch only stops running wasm).
+pub(crate) const DEADLINE_GRACE: Duration = Duration::from_millis(50);
+
+/// What the host keeps of a call outside its store.
+pub(crate) struct Call {
+    pub(crate) meta: Arc<PluginMeta>,
+    pub(crate) started: Instant,
+    memory_hit: Arc<AtomicBool>,
+    output: MemoryOutputPipe,
+}
+
+impl Runtime {
+    /// A fresh store for one call of the plugin, with its limits armed.
+    pub(crate) fn new_store(&self, meta: &Arc<PluginMeta>) -> (Store<PluginState>, Call) {
+        let (limiter, memory_hit) = MemoryLimiter::new(meta.limits.memory_bytes);
+        let output = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
+        // No environment, no arguments, no folders, no sockets: a plugin
+        // sees nothing of the host unless a grant says so.
+        let wasi = WasiCtxBuilder::new()
+            .stdout(output.clone())
+            .stderr(output.clone())
+            .build();
+        let state = PluginState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            limiter,
+            outbound: OutboundPolicy {
+                allowed: meta.outbound_hosts.clone(),
+                district: meta.district.clone(),
+                plugin: meta.id.clone(),
+            },
+            host: HostContext {
+                meta: meta.clone(),
+                kv: self.kv.clone(),
+                kv_scope: KvScope {
+                    district: meta.district.to_string(),
+                    plugin: meta.id.to_string(),
+                },
+                events: self.events.clone(),
+                metrics: self.metrics.clone(),
+            },
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        store.set_epoch_deadline(ticks_for(meta.limits.timeout));
+        store.epoch_deadline_trap();
+        let call = Call {
+            meta: meta.clone(),
+            started: Instant::now(),
+            memory_hit,
+            output,
+        };
+        (store, call)
+    }
+
+    /// Records a finished call: counts, latency, captured output, and a
+    /// warning for a failure.
+    pub(crate) fn finish<T>(
+        &self,
+        call: Call,
+        result: Result<T, PluginFailure>,
+    ) -> Result<T, PluginError> {
+        let meta = &call.meta;
+        let labels = PluginLabels {
+            district: meta.district.to_string(),
+            plugin: meta.id.to_string(),
+        };
+        let elapsed = call.started.elapsed();
+        self.metrics.plugin_calls.get_or_create(&labels).inc();
+        self.metrics
+            .plugin_call_seconds
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
+        let output = call.output.contents();
+        if !output.is_empty() {
+            tracing::debug!(district = %meta.district, plugin = %meta.id,
+                output = %String::from_utf8_lossy(&output), "plugin output");
+        }
+        result.map_err(|failure| {
+            self.metrics
+                .plugin_failures
+                .get_or_create(&FailureLabels {
+                    district: labels.district,
+                    plugin: labels.plugin,
+                    reason: failure.code().to_owned(),
+                })
+                .inc();
+            tracing::warn!(district = %meta.district, plugin = %meta.id,
+                reason = failure.code(), error = %failure,
+                elapsed_ms = elapsed.as_millis() as u64, "plugin call failed");
+            PluginError {
+                district: meta.district.clone(),
+                plugin: meta.id.clone(),
+                failure,
+            }
+        })
+    }
+}
+
+impl Call {
+    /// Turns a wasmtime error from this call into a typed failure.
+    pub(crate) fn classify(&self, error: &wasmtime::Error) -> PluginFailure {
+        if self.memory_hit.load(Ordering::Relaxed) {
+            return PluginFailure::MemoryCap(self.meta.limits.memory_bytes >> 20);
+        }
+        if error.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
+            return PluginFailure::Busy;
+        }
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => self.timeout(),
+            Some(trap) => PluginFailure::Trap(trap.to_string()),
+            None => PluginFailure::Trap(format!("{error:#}")),
+        }
+    }
+
+    /// The failure of a call that ran past its deadline.
+    pub(crate) fn timeout(&self) -> PluginFailure {
+        PluginFailure::Timeout(self.meta.limits.timeout.as_millis() as u64)
+    }
+
+    /// When the host stops waiting for this call.
+    pub(crate) fn deadline(&self) -> tokio::time::Instant {
+        tokio::time::Instant::from_std(self.started + self.meta.limits.timeout + DEADLINE_GRACE)
+    }
+}

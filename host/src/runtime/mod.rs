@@ -1,0 +1,91 @@
+//! The Wasm runtime: compiles, pre-instantiates and calls plugins under
+//! limits. It knows no HTTP framework and no domain; callers hand it plain
+//! requests and typed values.
+//!
+//! - `engine`: the one wasmtime `Engine` (pooling allocator, epoch ticker).
+//! - `cache`: compiled code on disk, keyed by component digest and engine.
+//! - `plugin`: a loaded plugin: its metadata and its pre-instantiated form.
+//! - `state` and `host_api`: what a plugin's store holds and the host
+//!   interfaces (`log`, `config`, `kv`, `clock`, `events`) it may call.
+//! - `invoke`: the per-call path shared by every world: fresh store,
+//!   deadline, memory cap, error classification, metrics.
+//! - `endpoint` and `pricing`: calls into each world's exports.
+//! - `error`: the typed failures callers branch on.
+
+mod bindings;
+mod cache;
+mod endpoint;
+mod engine;
+mod error;
+mod host_api;
+mod invoke;
+mod limits;
+mod outbound;
+mod plugin;
+mod pricing;
+mod state;
+
+pub use cache::CacheOutcome;
+pub use error::{PluginError, PluginFailure};
+pub use limits::ResolvedLimits;
+pub use plugin::{Plugin, PluginMeta, PluginSpec, detect_kind};
+pub use pricing::{
+    Policy, Price, PriceLine, PricingError, SpaceCategory, Stay, VehicleType, policy, quote,
+    self_check,
+};
+
+use crate::events::EventBus;
+use crate::metrics::Metrics;
+use crate::storage::KvStore;
+use state::PluginState;
+use std::path::PathBuf;
+use std::sync::Arc;
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+
+/// Everything plugins run on: one engine, one linker with every host
+/// interface, the compiled-code cache and the services host calls reach.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<PluginState>,
+    cache: cache::CompileCache,
+    kv: KvStore,
+    events: EventBus,
+    metrics: Arc<Metrics>,
+    _ticker: engine::EpochTicker,
+}
+
+impl Runtime {
+    /// Builds the engine and linker; `cache_dir` holds compiled code.
+    pub fn new(
+        cache_dir: PathBuf,
+        kv: KvStore,
+        events: EventBus,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Self> {
+        let fail = |what: &str, e: wasmtime::Error| anyhow::anyhow!("failed to {what}: {e:#}");
+        let engine = engine::build().map_err(|e| fail("build the wasm engine", e))?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(|e| fail("link WASI", e))?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+            .map_err(|e| fail("link wasi:http", e))?;
+        host_api::add_to_linker(&mut linker)
+            .map_err(|e| fail("link the plaza host interfaces", e))?;
+        let cache = cache::CompileCache::new(cache_dir, &engine);
+        let ticker = engine::EpochTicker::start(&engine);
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            kv,
+            events,
+            metrics,
+            _ticker: ticker,
+        })
+    }
+
+    /// The engine every plugin is compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}

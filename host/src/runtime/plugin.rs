@@ -1,0 +1,162 @@
+//! A loaded plugin: what it is (metadata from config), and its compiled,
+//! pre-instantiated form ready for a fresh instance per call.
+
+use super::bindings::ParkingPricingPre;
+use super::cache::CacheOutcome;
+use super::limits::ResolvedLimits;
+use super::state::PluginState;
+use super::{Runtime, pricing};
+use crate::config::PluginKind;
+use std::sync::Arc;
+use wasmtime::Engine;
+use wasmtime::component::Component;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+
+/// Everything needed to load one plugin.
+#[derive(Debug, Clone)]
+pub struct PluginSpec {
+    /// District id.
+    pub district: String,
+    /// Plugin id within the district.
+    pub id: String,
+    /// The world it must implement.
+    pub kind: PluginKind,
+    /// The component's bytes.
+    pub bytes: Vec<u8>,
+    /// Their sha256, hex.
+    pub sha256: String,
+    /// Values it reads through the `config` interface.
+    pub config: serde_json::Map<String, serde_json::Value>,
+    /// Its effective limits.
+    pub limits: ResolvedLimits,
+    /// Hosts it may call over outbound HTTP.
+    pub outbound_hosts: Vec<String>,
+    /// Its district's offset from UTC, in minutes.
+    pub utc_offset_minutes: i32,
+}
+
+/// What a loaded plugin is, shared by every call to it.
+#[derive(Debug)]
+pub struct PluginMeta {
+    /// District id.
+    pub district: Arc<str>,
+    /// Plugin id.
+    pub id: Arc<str>,
+    /// The world it implements.
+    pub kind: PluginKind,
+    /// The component's sha256, hex.
+    pub sha256: String,
+    /// Its effective limits.
+    pub limits: ResolvedLimits,
+    /// Its config values.
+    pub config: serde_json::Map<String, serde_json::Value>,
+    /// The same values as one JSON object, as `config.get-all` returns them.
+    pub config_json: String,
+    /// Hosts it may call over outbound HTTP.
+    pub outbound_hosts: Arc<[String]>,
+    /// Its district's offset from UTC, in minutes.
+    pub utc_offset_minutes: i32,
+}
+
+pub(crate) enum PluginPre {
+    Endpoint(ProxyPre<PluginState>),
+    Pricing(ParkingPricingPre<PluginState>),
+}
+
+/// A plugin ready to serve.
+pub struct Plugin {
+    /// What it is.
+    pub meta: Arc<PluginMeta>,
+    /// Whether its code came from the compile cache.
+    pub cache: CacheOutcome,
+    pub(crate) pre: PluginPre,
+}
+
+/// The world a component implements, read from its exports.
+pub fn detect_kind(engine: &Engine, component: &Component) -> Result<PluginKind, String> {
+    let ty = component.component_type();
+    let mut names = Vec::new();
+    for (name, _) in ty.exports(engine) {
+        if name.starts_with("wasi:http/incoming-handler@0.2.") {
+            return Ok(PluginKind::HttpEndpoint);
+        }
+        if name.starts_with("plaza:district/pricing@0.1.") {
+            return Ok(PluginKind::ParkingPricing);
+        }
+        names.push(name.to_owned());
+    }
+    Err(format!(
+        "exports no world this host supports (it exports: {}); supported: \
+         wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x",
+        if names.is_empty() {
+            "nothing".to_owned()
+        } else {
+            names.join(", ")
+        }
+    ))
+}
+
+impl Runtime {
+    /// Compiles (or loads from cache), checks and pre-instantiates a
+    /// plugin, then runs its self-check where its world has one. The error
+    /// says what is wrong, for an operator to read.
+    pub async fn load(&self, spec: PluginSpec) -> Result<Plugin, String> {
+        let engine = self.engine.clone();
+        let cache_key = spec.sha256.clone();
+        let bytes = spec.bytes;
+        let cache = self.cache.clone();
+        let (component, outcome) =
+            tokio::task::spawn_blocking(move || cache.load(&engine, &bytes, &cache_key))
+                .await
+                .map_err(|e| format!("compile task failed: {e}"))?
+                .map_err(|e| format!("not a loadable component: {e:#}"))?;
+
+        let kind = detect_kind(&self.engine, &component)?;
+        if kind != spec.kind {
+            return Err(format!(
+                "declared kind {} but the component is a {kind}",
+                spec.kind
+            ));
+        }
+        let instance_pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| format!("imports something this host does not provide: {e:#}"))?;
+        let pre = match kind {
+            PluginKind::HttpEndpoint => PluginPre::Endpoint(
+                ProxyPre::new(instance_pre).map_err(|e| format!("bad wasi:http export: {e:#}"))?,
+            ),
+            PluginKind::ParkingPricing => PluginPre::Pricing(
+                ParkingPricingPre::new(instance_pre)
+                    .map_err(|e| format!("bad pricing export: {e:#}"))?,
+            ),
+        };
+
+        let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
+        let plugin = Plugin {
+            meta: Arc::new(PluginMeta {
+                district: spec.district.into(),
+                id: spec.id.into(),
+                kind,
+                sha256: spec.sha256,
+                limits: spec.limits,
+                config: spec.config,
+                config_json,
+                outbound_hosts: spec.outbound_hosts.into(),
+                utc_offset_minutes: spec.utc_offset_minutes,
+            }),
+            cache: outcome,
+            pre,
+        };
+        if kind == PluginKind::ParkingPricing {
+            match pricing::self_check(self, &plugin).await {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => return Err(format!("self-check failed: {why}")),
+                Err(e) => return Err(format!("self-check failed: {}", e.failure)),
+            }
+        }
+        tracing::info!(district = %plugin.meta.district, plugin = %plugin.meta.id,
+            kind = %kind, sha256 = %plugin.meta.sha256, cache = ?outcome, "plugin loaded");
+        Ok(plugin)
+    }
+}

@@ -1,0 +1,194 @@
+//! Wiring: config → storage → runtime → registry → domain → HTTP, and the
+//! listener with graceful shutdown. `main` and the tests start servers the
+//! same way, through [`start`].
+
+use crate::config::{self, ConfigError, PlazaConfig};
+use crate::domain::parking::ParkingService;
+use crate::events::EventBus;
+use crate::http::{self, AppState};
+use crate::metrics::Metrics;
+use crate::registry::Registry;
+use crate::runtime::Runtime;
+use crate::storage::{Storage, StorageError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How to start a server; unset values come from the config file.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// The config file.
+    pub config: PathBuf,
+    /// Listen address, overriding `[server] listen`.
+    pub listen: Option<SocketAddr>,
+    /// Data folder, overriding `[storage] data_dir`.
+    pub data_dir: Option<PathBuf>,
+    /// Database URL, overriding `[storage] url`.
+    pub database_url: Option<String>,
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The config (or a plugin it names) is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The runtime could not be built.
+    #[error("failed to build the runtime: {0:#}")]
+    Runtime(anyhow::Error),
+    /// The listener could not be bound.
+    #[error("failed to listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Every part of a Plaza, assembled but not yet listening.
+pub struct Plaza {
+    /// The loaded config.
+    pub config: PlazaConfig,
+    /// The database.
+    pub storage: Storage,
+    /// The Wasm runtime.
+    pub runtime: Arc<Runtime>,
+    /// Districts and plugins.
+    pub registry: Arc<Registry>,
+    /// Events plugins publish.
+    pub events: EventBus,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+impl Plaza {
+    /// Loads config, opens storage, builds the runtime and loads every
+    /// plugin. `storage` replaces the configured database when given.
+    pub async fn assemble(
+        options: &ServeOptions,
+        storage: Option<Storage>,
+    ) -> Result<Self, StartError> {
+        let config = config::load(&options.config)?;
+        let data_dir = options
+            .data_dir
+            .clone()
+            .or_else(|| config.storage.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let storage = match storage {
+            Some(storage) => storage,
+            None => {
+                let data_dir = std::fs::create_dir_all(&data_dir)
+                    .and_then(|()| std::fs::canonicalize(&data_dir))
+                    .map_err(|e| ConfigError {
+                        file: options.config.clone(),
+                        key: "storage.data_dir".into(),
+                        reason: format!("failed to create {}: {e}", data_dir.display()),
+                    })?;
+                let url = options
+                    .database_url
+                    .clone()
+                    .or_else(|| config.storage.url.clone())
+                    .unwrap_or_else(|| Storage::sqlite_url(&data_dir));
+                Storage::open(&url).await?
+            }
+        };
+        let cache_dir = config
+            .runtime
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("cache"));
+        let events = EventBus::new();
+        let metrics = Arc::new(Metrics::new());
+        let runtime = Runtime::new(cache_dir, storage.kv(), events.clone(), metrics.clone())
+            .map_err(StartError::Runtime)?;
+        let runtime = Arc::new(runtime);
+        let registry = Arc::new(Registry::load(&config, &options.config, &runtime).await?);
+        Ok(Self {
+            config,
+            storage,
+            runtime,
+            registry,
+            events,
+            metrics,
+        })
+    }
+
+    /// The HTTP router over this Plaza.
+    pub fn router(&self) -> axum::Router {
+        http::router(AppState {
+            registry: self.registry.clone(),
+            runtime: self.runtime.clone(),
+            parking: ParkingService::new(self.registry.clone(), self.runtime.clone()),
+            storage: self.storage.clone(),
+            metrics: self.metrics.clone(),
+            body_limit: self.config.server.body_limit_bytes,
+        })
+    }
+}
+
+/// A server that is listening.
+pub struct RunningServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its parts, for tests and tools that look inside.
+    pub plaza: Arc<Plaza>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// `http://addr`, for clients.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, then returns.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(());
+        let result = self
+            .task
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.plaza.storage.close().await;
+        result
+    }
+}
+
+/// Assembles a Plaza and starts serving it.
+pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
+    let started = Instant::now();
+    let plaza = Arc::new(Plaza::assemble(&options, None).await?);
+    let addr = options.listen.unwrap_or(plaza.config.server.listen);
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let (shutdown, signal) = oneshot::channel::<()>();
+    let router = plaza.router();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = signal.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, districts = plaza.registry.districts().count(),
+        plugins = plaza.registry.plugin_count(),
+        startup_ms = started.elapsed().as_millis() as u64, "plaza serving");
+    Ok(RunningServer {
+        addr,
+        plaza,
+        shutdown,
+        task,
+    })
+}

@@ -1,0 +1,128 @@
+//! Storage: one SQL database behind sqlx, SQLite by default and PostgreSQL
+//! when the URL says so.
+//!
+//! Queries are written once in SQL both databases accept and run through
+//! sqlx's `Any` driver; only the migrations differ per database
+//! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
+//! nothing of plugins or HTTP: each store (`kv`, ...) takes plain values.
+
+mod kv;
+
+pub use kv::{KvError, KvScope, KvStore};
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (or memory).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Errors opening or preparing the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The URL names no database sqlx can open.
+    #[error("unsupported database URL {0:?}: use sqlite:// or postgres://")]
+    UnsupportedUrl(String),
+    /// Connecting failed.
+    #[error("failed to connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    /// A migration failed.
+    #[error("failed to migrate the database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// A migrated connection pool.
+#[derive(Clone)]
+pub struct Storage {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Storage {
+    /// Opens the database at `url` and applies every pending migration.
+    pub async fn open(url: &str) -> Result<Self, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl(url.to_owned()));
+        };
+        let options = AnyConnectOptions::from_str(url).map_err(StorageError::Connect)?;
+        let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        pool = match backend {
+            // One writer at a time is SQLite's rule anyway; WAL lets readers
+            // go on while it writes.
+            Backend::Sqlite => pool.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => pool.max_connections(16),
+        };
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(StorageError::Connect)?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(StorageError::Migrate)?;
+        tracing::info!(backend = ?backend, "storage ready");
+        Ok(Self { pool, backend })
+    }
+
+    /// The URL of the default SQLite file in `data_dir`.
+    pub fn sqlite_url(data_dir: &Path) -> String {
+        format!("sqlite://{}?mode=rwc", data_dir.join("plaza.db").display())
+    }
+
+    /// A private in-memory SQLite database, for offline runs.
+    pub async fn in_memory() -> Result<Self, StorageError> {
+        Self::open("sqlite::memory:").await
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for stores in this module.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Key-value data of plugins.
+    pub fn kv(&self) -> KvStore {
+        KvStore::new(self.clone())
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

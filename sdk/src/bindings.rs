@@ -1,0 +1,62 @@
+//! Generated bindings to the `plaza:district` contract. Plugin code goes
+//! through the typed wrappers in the rest of the SDK instead.
+#![allow(missing_docs, clippy::all, unsafe_code)]
+
+/// The host interfaces shared by every world, generated once and reused by
+/// each world below.
+pub mod host {
+    wit_bindgen::generate!({
+        inline: "
+            package plaza:sdk;
+            world host {
+                import plaza:district/log@0.1.0;
+                import plaza:district/config@0.1.0;
+                import plaza:district/kv@0.1.0;
+                import plaza:district/clock@0.1.0;
+                import plaza:district/events@0.1.0;
+            }
+        ",
+        path: "../wit",
+        generate_all,
+    });
+}
+
+#[cfg(feature = "http-endpoint")]
+pub mod endpoint {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "plaza:district/http-endpoint",
+        with: {
+            "plaza:district/types@0.1.0": super::host::plaza::district::types,
+            "plaza:district/log@0.1.0": super::host::plaza::district::log,
+            "plaza:district/config@0.1.0": super::host::plaza::district::config,
+            "plaza:district/kv@0.1.0": super::host::plaza::district::kv,
+            "plaza:district/clock@0.1.0": super::host::plaza::district::clock,
+            "plaza:district/events@0.1.0": super::host::plaza::district::events,
+        },
+        generate_all,
+        pub_export_macro: true,
+        export_macro_name: "export_http_endpoint",
+        default_bindings_module: "plaza_sdk::bindings::endpoint",
+    });
+}
+
+#[cfg(feature = "parking-pricing")]
+pub mod pricing {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "plaza:district/parking-pricing",
+        with: {
+            "plaza:district/types@0.1.0": super::host::plaza::district::types,
+            "plaza:district/log@0.1.0": super::host::plaza::district::log,
+            "plaza:district/config@0.1.0": super::host::plaza::district::config,
+            "plaza:district/kv@0.1.0": super::host::plaza::district::kv,
+            "plaza:district/clock@0.1.0": super::host::plaza::district::clock,
+            "plaza:district/events@0.1.0": super::host::plaza::district::events,
+        },
+        generate_all,
+        pub_export_macro: true,
+        export_macro_name: "export_parking_pricing",
+        default_bindings_module: "plaza_sdk::bindings::pricing",
+    });
+}

@@ -1,0 +1,32 @@
+//! The Plaza plugin SDK: write a plugin as one small Rust file.
+//!
+//! A plugin implements one world of the `plaza:district` contract (see
+//! `wit/` at the root of the repository). Enable the SDK feature of that
+//! world, implement its trait and name your type in the world's export
+//! macro:
+//!
+//! | world | feature | trait | macro |
+//! | --- | --- | --- | --- |
+//! | `http-endpoint` | `http-endpoint` | [`endpoint::Handler`] | [`http_endpoint!`] |
+//! | `parking-pricing` | `parking-pricing` | [`pricing::Pricing`] | [`parking_pricing!`] |
+//!
+//! Every plugin may call the host through [`host`]: logging, its own
+//! configuration, key-value storage scoped to its district and itself, the
+//! district's clock and event publishing.
+//!
+//! Layout: `bindings` holds the generated code and is not meant to be used
+//! directly; `host` wraps the shared host interfaces; one module per world
+//! wraps that world's export.
+//!
+//! Build a plugin with `cargo build --target wasm32-wasip2 --release`; the
+//! result is a component that `plaza plugin run` can call offline.
+
+#[doc(hidden)]
+pub mod bindings;
+#[cfg(feature = "http-endpoint")]
+pub mod endpoint;
+pub mod host;
+#[cfg(feature = "parking-pricing")]
+pub mod pricing;
+
+pub use serde_json;
