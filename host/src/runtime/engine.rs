@@ -1,4 +1,5 @@
-//! The one wasmtime engine and the ticker that drives per-call deadlines.
+//! The one wasmtime engine and the ticker that drives per-call deadlines
+//! and makes running guests yield to the executor.
 
 use crate::config::MAX_MEMORY_MIB;
 use std::time::Duration;
@@ -47,10 +48,4 @@ impl EpochTicker {
             .expect("failed to spawn the epoch ticker thread");
         EpochTicker
     }
-}
-
-/// Epoch ticks for a wall-clock deadline, rounded up.
-pub(crate) fn ticks_for(timeout: Duration) -> u64 {
-    let tick = EPOCH_TICK.as_millis() as u64;
-    (timeout.as_millis() as u64).div_ceil(tick).max(1)
 }

@@ -3,7 +3,6 @@
 //! metrics and logs of each call.
 
 use super::Runtime;
-use super::engine::ticks_for;
 use super::error::{PluginError, PluginFailure};
 use super::limits::MemoryLimiter;
 use super::outbound::OutboundPolicy;
@@ -15,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wasmtime::component::ResourceTable;
-use wasmtime::{PoolConcurrencyLimitError, Store, Trap};
+use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi_http::WasiHttpCtx;
@@ -66,8 +65,18 @@ impl Runtime {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(ticks_for(meta.limits.timeout));
-        store.epoch_deadline_trap();
+        // Every epoch tick the guest yields to the async executor, so a
+        // spinning plugin never holds a worker thread for more than one
+        // tick; past its deadline the next tick traps it.
+        let deadline = Instant::now() + meta.limits.timeout;
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if Instant::now() >= deadline {
+                Err(Trap::Interrupt.into())
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
         let call = Call {
             meta: meta.clone(),
             started: Instant::now(),

@@ -12,6 +12,7 @@
 //! | `/kv/{key}` | GET, PUT or DELETE a key in its key-value store |
 //! | `/publish/{topic}` | publishes the request body as an event |
 //! | `/echo` | describes the request it received |
+//! | `/sleep?ms=N` | waits N milliseconds (outside wasm), then answers |
 
 use plaza_sdk::endpoint::{Handler, Request, Response};
 use plaza_sdk::host::{events, kv};
@@ -30,6 +31,7 @@ impl Handler for Hostile {
             (_, "/env") => Response::json(200, &std::env::vars().collect::<Vec<_>>()),
             (_, "/read") => read(&req),
             (_, "/echo") => echo(&req),
+            (_, "/sleep") => pause(&req),
             (method, p) if p.starts_with("/kv/") => key_value(method, &p[4..], &req.body),
             ("POST", p) if p.starts_with("/publish/") => {
                 match events::publish(&p[9..], &req.body) {
@@ -64,6 +66,12 @@ fn flood(req: &Request) -> Response {
         .and_then(|v| v.parse().ok())
         .unwrap_or(512);
     Response::with_type(200, "application/octet-stream", vec![b'x'; mb << 20])
+}
+
+fn pause(req: &Request) -> Response {
+    let ms: u64 = req.query_param("ms").and_then(|v| v.parse().ok()).unwrap_or(100);
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    Response::json(200, &json!({ "slept_ms": ms }))
 }
 
 fn read(req: &Request) -> Response {

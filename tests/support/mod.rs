@@ -1,0 +1,123 @@
+//! Shared test helpers: plugin paths, throw-away configs and servers,
+//! databases for both backends.
+
+pub mod db;
+
+use plaza::server::{RunningServer, ServeOptions, start};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The folder the build script copies the reference plugins into.
+pub fn plugin(file: &str) -> PathBuf {
+    Path::new(env!("PLAZA_PLUGIN_DIR")).join(file)
+}
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Two districts, `alpha` and `beta`, each with the info endpoint, the
+/// tariff (with different prices) and the hostile test plugin.
+pub fn two_district_config() -> String {
+    let district = |id: &str, first_hour: i64, hostile_limits: &str| {
+        format!(
+            r#"
+[[district]]
+id = "{id}"
+name = "District {id}"
+
+[[district.plugin]]
+id = "info"
+kind = "http-endpoint"
+path = "{info}"
+[district.plugin.config]
+name = "District {id}"
+opening_hours = "00:00-23:59"
+notice = "notice of {id}"
+
+[[district.plugin]]
+id = "tariff"
+kind = "parking-pricing"
+path = "{tariff}"
+[district.plugin.config]
+currency = "CNY"
+free_minutes = 15
+first_hour = {first_hour}
+per_hour = 500
+daily_cap = 5000
+max_stay_minutes = 1440
+hold_minutes = 15
+grace_minutes = 15
+no_show_fee = 500
+reservable = ["standard"]
+
+[[district.plugin]]
+id = "hostile"
+kind = "http-endpoint"
+path = "{hostile}"
+limits = {{ {hostile_limits} }}
+"#,
+            info = plugin("district_info.wasm").display(),
+            tariff = plugin("tariff.wasm").display(),
+            hostile = plugin("hostile.wasm").display(),
+        )
+    };
+    let limits = "timeout_ms = 200, memory_mib = 16, max_response_bytes = 1048576";
+    format!(
+        "{}{}",
+        district("alpha", 800, limits),
+        district("beta", 1200, limits)
+    )
+}
+
+/// A server and the folder holding its config and data.
+pub struct TestServer {
+    pub server: RunningServer,
+    /// Holds the config and data; removed when the test ends.
+    pub _dir: TempDir,
+    pub client: reqwest::Client,
+}
+
+impl TestServer {
+    /// Starts a server on `config` (TOML text) with SQLite in a temp dir.
+    pub async fn start(config: &str) -> Self {
+        Self::start_with(config, None).await
+    }
+
+    /// Starts a server on `config` with the given database URL.
+    pub async fn start_with(config: &str, database_url: Option<String>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plaza.toml");
+        std::fs::write(&file, config).unwrap();
+        let server = start(ServeOptions {
+            config: file,
+            listen: Some("127.0.0.1:0".parse().unwrap()),
+            data_dir: Some(dir.path().join("data")),
+            database_url,
+        })
+        .await
+        .expect("server starts");
+        Self {
+            server,
+            _dir: dir,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// `http://addr` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    /// GET `path`, returning status and JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body)
+    }
+}
