@@ -82,8 +82,12 @@ async fn call_path() {
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
     linker.define_unknown_imports_as_traps(&component).unwrap();
     let pre = linker.instantiate_pre(&component).unwrap();
-    let iface = component.get_export_index(None, "plaza:district/pricing@0.1.0").unwrap();
-    let func = component.get_export_index(Some(&iface), "self-check").unwrap();
+    let iface = component
+        .get_export_index(None, "plaza:district/pricing@0.1.0")
+        .unwrap();
+    let func = component
+        .get_export_index(Some(&iface), "self-check")
+        .unwrap();
     let bare = || async {
         let started = Instant::now();
         let mut store = Store::new(
@@ -109,11 +113,21 @@ async fn call_path() {
         data_dir: Some(dir.path().join("data")),
         ..ServeOptions::default()
     };
-    let plaza = plaza::server::Plaza::assemble(&options, None).await.unwrap();
+    let plaza = plaza::server::Plaza::assemble(&options, None)
+        .await
+        .unwrap();
     let full = || async {
         let started = Instant::now();
-        let plugin = plaza.registry.district("bench").unwrap().plugin("noop").unwrap();
-        runtime::self_check(&plaza.runtime, &plugin).await.unwrap().unwrap();
+        let plugin = plaza
+            .registry
+            .district("bench")
+            .unwrap()
+            .plugin("noop")
+            .unwrap();
+        runtime::self_check(&plaza.runtime, &plugin)
+            .await
+            .unwrap()
+            .unwrap();
         started.elapsed()
     };
 
@@ -133,18 +147,25 @@ async fn call_path() {
     println!("== plugin call: instantiate + call + drop of an empty export ==");
     let a = summary("(a) bare wasmtime, pooling allocator", a);
     let b = summary("(b) Plaza full plugin path", b);
-    println!("ratio (b)/(a) median: {:.2}  (target <= 1.3)", b.as_secs_f64() / a.as_secs_f64());
+    println!(
+        "ratio (b)/(a) median: {:.2}  (target <= 1.3)",
+        b.as_secs_f64() / a.as_secs_f64()
+    );
 }
 
 /// Requests/s from CONNECTIONS keep-alive clients for LOAD_SECONDS.
 async fn load(url: String) -> (f64, u64) {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()
+        .unwrap();
     let done = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let until = Instant::now() + Duration::from_secs(LOAD_SECONDS);
     let mut workers = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (client, url, done, failed) = (client.clone(), url.clone(), done.clone(), failed.clone());
+        let (client, url, done, failed) =
+            (client.clone(), url.clone(), done.clone(), failed.clone());
         workers.push(tokio::spawn(async move {
             while Instant::now() < until {
                 match client.get(&url).send().await {
@@ -187,14 +208,22 @@ async fn throughput() {
     println!("== HTTP throughput, {CONNECTIONS} connections, {LOAD_SECONDS} s each, loopback ==");
     let (plugin_rate, plugin_failed) = load(format!("{}/d/jiefangbei/info", server.url())).await;
     let (native_rate, _) = load(format!("http://{native_addr}/")).await;
-    println!("(c) /d/jiefangbei/info (wasi:http plugin)   {plugin_rate:>10.0} req/s  ({plugin_failed} failed)");
+    println!(
+        "(c) /d/jiefangbei/info (wasi:http plugin)   {plugin_rate:>10.0} req/s  ({plugin_failed} failed)"
+    );
     println!("    native axum handler, constant body      {native_rate:>10.0} req/s");
-    println!("ratio plugin/native: {:.2}  (target >= 0.2)", plugin_rate / native_rate);
+    println!(
+        "ratio plugin/native: {:.2}  (target >= 0.2)",
+        plugin_rate / native_rate
+    );
     server.shutdown().await.unwrap();
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(call_path());
     rt.block_on(throughput());
 }

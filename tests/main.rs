@@ -9,6 +9,7 @@ mod cli;
 mod config_errors;
 mod containment;
 mod endpoints;
+mod examples;
 mod kv_isolation;
 mod parking_quote;
 mod server;
