@@ -5,7 +5,9 @@
 //! (b) the same call through Plaza's full path (registry lookup, limits,
 //!     fresh store, call, metrics, drop);
 //! (c) requests per second to `/d/jiefangbei/info` under concurrent load on
-//!     loopback, beside a native axum handler returning a constant.
+//!     loopback, beside a native axum handler returning a constant; with
+//!     `wrk` from a second process when it is installed, else from an
+//!     in-process client.
 //!
 //! (a) and (b) run interleaved in rounds so machine noise hits both alike.
 //! Run: `cargo bench -p plaza --bench plugin_call`.
@@ -154,8 +156,35 @@ async fn call_path() {
     );
 }
 
+/// Requests/s from `wrk -t2` with CONNECTIONS connections, if installed.
+fn wrk(url: &str) -> Option<(f64, u64)> {
+    let out = std::process::Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{LOAD_SECONDS}s"),
+            url,
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+    };
+    let rate = field("Requests/sec:")?.parse().ok()?;
+    let failed = field("Non-2xx or 3xx responses:")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Some((rate, failed))
+}
+
 /// Requests/s from CONNECTIONS keep-alive clients for LOAD_SECONDS.
 async fn load(url: String) -> (f64, u64) {
+    if let Some(result) = wrk(&url) {
+        return result;
+    }
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONNECTIONS)
         .build()
@@ -206,7 +235,12 @@ async fn throughput() {
     let native_addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, native).await });
 
-    println!("== HTTP throughput, {CONNECTIONS} connections, {LOAD_SECONDS} s each, loopback ==");
+    let client = if which_wrk() {
+        "wrk -t2"
+    } else {
+        "in-process client"
+    };
+    println!("== HTTP throughput, {CONNECTIONS} connections, {LOAD_SECONDS} s each, {client} ==");
     let (plugin_rate, plugin_failed) = load(format!("{}/d/jiefangbei/info", server.url())).await;
     let (native_rate, _) = load(format!("http://{native_addr}/")).await;
     println!(
@@ -218,6 +252,13 @@ async fn throughput() {
         plugin_rate / native_rate
     );
     server.shutdown().await.unwrap();
+}
+
+fn which_wrk() -> bool {
+    std::process::Command::new("wrk")
+        .arg("--version")
+        .output()
+        .is_ok()
 }
 
 fn main() {
