@@ -5,10 +5,16 @@
 
 mod support;
 
+mod admin_cli;
+mod admin_roles;
+mod admin_uploads;
+mod breaker;
 mod cli;
 mod config_errors;
 mod containment;
 mod endpoints;
+mod grants;
+mod hot_swap;
 mod kv_isolation;
 mod parking_quote;
 mod server;

@@ -1,6 +1,7 @@
 //! Shared test helpers: plugin paths, throw-away configs and servers,
 //! databases for both backends.
 
+pub mod admin;
 pub mod db;
 
 use plaza::server::{RunningServer, ServeOptions, start};
