@@ -32,19 +32,50 @@ async fn an_operator_creates_a_token_and_pushes_activates_and_rolls_back_a_plugi
     let config_arg = config.to_str().unwrap();
 
     let (ok, _, stderr) = plaza(&[
-        "token", "create", "--role", "district-operator", "--district", "nowhere",
-        "--config", config_arg, "--database-url", &url,
+        "token",
+        "create",
+        "--role",
+        "district-operator",
+        "--district",
+        "nowhere",
+        "--config",
+        config_arg,
+        "--database-url",
+        &url,
     ]);
-    assert!(!ok && stderr.contains("no district \"nowhere\""), "{stderr}");
+    assert!(
+        !ok && stderr.contains("no district \"nowhere\""),
+        "{stderr}"
+    );
     let (ok, token, stderr) = plaza(&[
-        "token", "create", "--role", "district-operator", "--district", "alpha",
-        "--label", "ci", "--config", config_arg, "--database-url", &url,
+        "token",
+        "create",
+        "--role",
+        "district-operator",
+        "--district",
+        "alpha",
+        "--label",
+        "ci",
+        "--config",
+        config_arg,
+        "--database-url",
+        &url,
     ]);
     assert!(ok, "{stderr}");
     assert!(token.starts_with("plaza_") && token.len() > 60, "{token}");
     assert!(stderr.contains("shown only now"), "{stderr}");
-    let (ok, list, _) = plaza(&["token", "list", "--config", config_arg, "--database-url", &url]);
-    assert!(ok && list.contains("district-operator") && !list.contains(&token), "{list}");
+    let (ok, list, _) = plaza(&[
+        "token",
+        "list",
+        "--config",
+        config_arg,
+        "--database-url",
+        &url,
+    ]);
+    assert!(
+        ok && list.contains("district-operator") && !list.contains(&token),
+        "{list}"
+    );
 
     let server = start(ServeOptions {
         config: config.clone(),
@@ -56,8 +87,14 @@ async fn an_operator_creates_a_token_and_pushes_activates_and_rolls_back_a_plugi
     .unwrap();
     let server_url = server.url();
     let slot = [
-        "--server", server_url.as_str(), "--token", token.as_str(),
-        "--district", "alpha", "--plugin", "site",
+        "--server",
+        server_url.as_str(),
+        "--token",
+        token.as_str(),
+        "--district",
+        "alpha",
+        "--plugin",
+        "site",
     ];
     let file = plugin("version_two.wasm");
     let mut push = vec!["plugin", "push"];
@@ -94,8 +131,19 @@ async fn an_operator_creates_a_token_and_pushes_activates_and_rolls_back_a_plugi
     assert!(!ok && stderr.contains("nothing_to_roll_back"), "{stderr}");
 
     let (ok, _, stderr) = tokio::task::spawn_blocking(move || {
-        plaza(&["plugin", "push", "--server", &server_url, "--token", "plaza_wrong",
-            "--district", "alpha", "--plugin", "site", file.to_str().unwrap()])
+        plaza(&[
+            "plugin",
+            "push",
+            "--server",
+            &server_url,
+            "--token",
+            "plaza_wrong",
+            "--district",
+            "alpha",
+            "--plugin",
+            "site",
+            file.to_str().unwrap(),
+        ])
     })
     .await
     .unwrap();
@@ -114,11 +162,18 @@ fn a_vendor_signs_a_component_with_a_generated_key() {
     std::fs::write(&key_file, lines[0]).unwrap();
     let file = plugin("version_two.wasm");
     let (ok, sig, stderr) = plaza(&[
-        "plugin", "sign", "--key", key_file.to_str().unwrap(), file.to_str().unwrap(),
+        "plugin",
+        "sign",
+        "--key",
+        key_file.to_str().unwrap(),
+        file.to_str().unwrap(),
     ]);
     assert!(ok, "{stderr}");
     let public = plaza::config::parse_public_key(lines[1]).unwrap();
     let trusted = vec![(lines[1].to_owned(), public)];
     let digest = plaza::admin::signature::digest(&std::fs::read(&file).unwrap());
-    assert_eq!(plaza::admin::signature::verify(&trusted, &digest, &sig), Ok(lines[1]));
+    assert_eq!(
+        plaza::admin::signature::verify(&trusted, &digest, &sig),
+        Ok(lines[1])
+    );
 }

@@ -33,17 +33,32 @@ path = "{}"
         let (status, body) = t.get_json("/d/alpha/hostile/trap").await;
         assert_eq!((status, body["reason"].as_str()), (502, Some("trap")));
     }
-    let response = t.client.get(t.url("/d/alpha/hostile/echo")).send().await.unwrap();
+    let response = t
+        .client
+        .get(t.url("/d/alpha/hostile/echo"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], "plugin_unavailable");
     assert_eq!(body["plugin"], "hostile");
 
-    let (_, plugins) = ops.get(&ops.alpha, "/admin/v1/districts/alpha/plugins").await;
+    let (_, plugins) = ops
+        .get(&ops.alpha, "/admin/v1/districts/alpha/plugins")
+        .await;
     assert_eq!(plugins[0]["breaker"]["state"], "open", "{plugins}");
     assert_eq!(plugins[0]["breaker"]["trips"], 1);
-    let metrics = t.client.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = t
+        .client
+        .get(t.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let open = r#"plaza_plugin_breaker_state{district="alpha",plugin="hostile"} 1"#;
     assert!(metrics.contains(open), "{metrics}");
 
@@ -52,9 +67,19 @@ path = "{}"
     assert_eq!(status, 200, "the probe goes through and succeeds");
     let (status, _) = t.get_json("/d/alpha/hostile/echo").await;
     assert_eq!(status, 200);
-    let (_, plugins) = ops.get(&ops.alpha, "/admin/v1/districts/alpha/plugins").await;
+    let (_, plugins) = ops
+        .get(&ops.alpha, "/admin/v1/districts/alpha/plugins")
+        .await;
     assert_eq!(plugins[0]["breaker"]["state"], "closed");
-    let metrics = t.client.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = t
+        .client
+        .get(t.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let closed = r#"plaza_plugin_breaker_state{district="alpha",plugin="hostile"} 0"#;
     assert!(metrics.contains(closed), "{metrics}");
 }

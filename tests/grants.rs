@@ -45,16 +45,22 @@ async fn a_plugin_granted_one_loopback_host_cannot_reach_another() {
     )))
     .await;
 
-    let fetch = |port: u16, plugin: &str| {
-        format!("/d/alpha/{plugin}/fetch?url=http://127.0.0.1:{port}/")
-    };
+    let fetch =
+        |port: u16, plugin: &str| format!("/d/alpha/{plugin}/fetch?url=http://127.0.0.1:{port}/");
     let (status, body) = t.get_json(&fetch(allowed, "granted")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["body"], "from the granted host");
 
     let (status, body) = t.get_json(&fetch(other, "granted")).await;
-    assert_eq!((status, body["code"].as_str()), (502, Some("fetch_failed")), "{body}");
-    assert!(body["message"].as_str().unwrap().contains("Denied"), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (502, Some("fetch_failed")),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("Denied"),
+        "{body}"
+    );
     let (status, _) = t.get_json(&fetch(allowed, "bare")).await;
     assert_eq!(status, 502, "no grant, no outbound call");
 }
@@ -67,7 +73,9 @@ async fn a_plugin_reads_its_own_folder_and_nothing_outside_it() {
     std::fs::write(folder.join("menu.txt"), "noodles").unwrap();
     std::fs::write(data.join("secret.txt"), "host secret").unwrap();
 
-    let (status, body) = t.get_json("/d/alpha/granted/read?path=/data/menu.txt").await;
+    let (status, body) = t
+        .get_json("/d/alpha/granted/read?path=/data/menu.txt")
+        .await;
     assert_eq!((status, body["read"].as_i64()), (200, Some(7)), "{body}");
     for outside in [
         "/data/../secret.txt",
@@ -79,7 +87,11 @@ async fn a_plugin_reads_its_own_folder_and_nothing_outside_it() {
         let (status, body) = t
             .get_json(&format!("/d/alpha/granted/read?path={outside}"))
             .await;
-        assert_eq!((status, body["code"].as_str()), (403, Some("read_failed")), "{outside}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("read_failed")),
+            "{outside}"
+        );
     }
     let (status, _) = t.get_json("/d/alpha/bare/read?path=/data/menu.txt").await;
     assert_eq!(status, 403, "no grant, no folder");

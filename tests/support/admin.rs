@@ -42,9 +42,8 @@ impl Ops {
     pub async fn start(config: &str) -> Self {
         let t = TestServer::start(config).await;
         let storage = &t.server.plaza.storage;
-        let token = |role: Role| async move {
-            create_token(storage, &role, "test").await.unwrap().secret
-        };
+        let token =
+            |role: Role| async move { create_token(storage, &role, "test").await.unwrap().secret };
         let city = token(Role::CityAdmin).await;
         let alpha = token(Role::DistrictOperator {
             district: "alpha".into(),
@@ -100,7 +99,8 @@ impl Ops {
         signature: Option<&str>,
     ) -> (u16, Value) {
         let path = format!("/admin/v1/districts/{district}/plugins/{plugin}/versions");
-        self.call(Some(token), "POST", &path, bytes, signature).await
+        self.call(Some(token), "POST", &path, bytes, signature)
+            .await
     }
 
     /// Activates `version` (approving added capabilities when `approve`).
@@ -114,7 +114,13 @@ impl Ops {
     ) -> (u16, Value) {
         let path = format!("/admin/v1/districts/{district}/plugins/{plugin}/activate");
         let body = serde_json::json!({ "version": version, "approve": approve });
-        self.call(Some(token), "POST", &path, body.to_string().into_bytes(), None)
-            .await
+        self.call(
+            Some(token),
+            "POST",
+            &path,
+            body.to_string().into_bytes(),
+            None,
+        )
+        .await
     }
 }

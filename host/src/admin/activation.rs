@@ -49,8 +49,15 @@ impl Admin {
         let version = request.version.ok_or_else(|| {
             AdminError::BadRequest("missing_version", "name the version to activate".into())
         })?;
-        self.switch(who, "plugin.activate", district, plugin, version, request.approve)
-            .await
+        self.switch(
+            who,
+            "plugin.activate",
+            district,
+            plugin,
+            version,
+            request.approve,
+        )
+        .await
     }
 
     /// Goes back to `request.version`, or else to the version that served
@@ -66,7 +73,12 @@ impl Admin {
             Some(v) => v,
             None => {
                 self.district(who, district)?;
-                let history = self.inner.storage.versions().history(district, plugin).await?;
+                let history = self
+                    .inner
+                    .storage
+                    .versions()
+                    .history(district, plugin)
+                    .await?;
                 let current = history.first().copied();
                 history
                     .iter()
@@ -79,8 +91,15 @@ impl Admin {
                     })?
             }
         };
-        self.switch(who, "plugin.rollback", district, plugin, version, request.approve)
-            .await
+        self.switch(
+            who,
+            "plugin.rollback",
+            district,
+            plugin,
+            version,
+            request.approve,
+        )
+        .await
     }
 
     async fn switch(
@@ -130,10 +149,12 @@ impl Admin {
             .registry
             .district(district)
             .ok_or_else(|| AdminError::UnknownDistrict(district.to_owned()))?;
-        let slot = d.slot_spec(plugin).ok_or_else(|| AdminError::UnknownPlugin {
-            district: district.to_owned(),
-            plugin: plugin.to_owned(),
-        })?;
+        let slot = d
+            .slot_spec(plugin)
+            .ok_or_else(|| AdminError::UnknownPlugin {
+                district: district.to_owned(),
+                plugin: plugin.to_owned(),
+            })?;
         let (spec, sandbox) = slot;
         let record = storage
             .versions()
@@ -143,9 +164,13 @@ impl Admin {
                 plugin: plugin.to_owned(),
                 version,
             })?;
-        let bytes = storage.artifacts().get(&record.sha256).await?.ok_or_else(|| {
-            AdminError::ActivationFailed(format!("component {} is missing", record.sha256))
-        })?;
+        let bytes = storage
+            .artifacts()
+            .get(&record.sha256)
+            .await?
+            .ok_or_else(|| {
+                AdminError::ActivationFailed(format!("component {} is missing", record.sha256))
+            })?;
 
         // Trust may have changed since the upload: check again.
         check_signature(d, &signature::digest(&bytes), record.signature.as_deref())?;
@@ -217,7 +242,10 @@ impl Admin {
             if !slot_exists {
                 continue;
             }
-            match self.load_and_swap(&district, &plugin, version, true, None).await {
+            match self
+                .load_and_swap(&district, &plugin, version, true, None)
+                .await
+            {
                 Ok(_) => restored += 1,
                 Err(e) => tracing::warn!(district, plugin, version, error = %e,
                     "failed to restore the activated version; the config's plugin serves"),

@@ -110,9 +110,8 @@ pub struct NewToken {
 
 fn random_hex(bytes: usize) -> Result<String, StorageError> {
     let mut buf = vec![0u8; bytes];
-    getrandom::getrandom(&mut buf).map_err(|e| {
-        StorageError::Query(sqlx::Error::Protocol(format!("no randomness: {e}")))
-    })?;
+    getrandom::getrandom(&mut buf)
+        .map_err(|e| StorageError::Query(sqlx::Error::Protocol(format!("no randomness: {e}"))))?;
     Ok(hex::encode(buf))
 }
 
@@ -133,7 +132,10 @@ pub async fn create_token(
         created_at: chrono::Utc::now().timestamp_millis(),
     };
     let secret = format!("plaza_{}", random_hex(32)?);
-    storage.tokens().insert(&record, &hash_token(&secret)).await?;
+    storage
+        .tokens()
+        .insert(&record, &hash_token(&secret))
+        .await?;
     let entry = AuditEntry {
         actor: "cli".into(),
         action: "token.create".into(),

@@ -42,8 +42,10 @@ pub enum AdminError {
     },
     /// The version asks for capabilities the serving one did not use; it
     /// must be approved explicitly.
-    #[error("version {version} asks for more than the serving version: {}; approve to activate",
-        list(added))]
+    #[error(
+        "version {version} asks for more than the serving version: {}; approve to activate",
+        list(added)
+    )]
     ApprovalRequired {
         /// The version asked for.
         version: i64,

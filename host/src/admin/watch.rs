@@ -59,8 +59,7 @@ impl Admin {
         let Some(d) = self.inner.registry.district(district) else {
             return;
         };
-        let (Some((spec, sandbox)), Some(current)) = (d.slot_spec(plugin), d.plugin(plugin))
-        else {
+        let (Some((spec, sandbox)), Some(current)) = (d.slot_spec(plugin), d.plugin(plugin)) else {
             return;
         };
         let bytes = match tokio::fs::read(path).await {

@@ -12,6 +12,6 @@ mod model;
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{
-    BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind, RuntimeConfig,
-    ServerConfig, StorageConfig,
+    BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind,
+    RuntimeConfig, ServerConfig, StorageConfig,
 };

@@ -124,9 +124,11 @@ impl From<AdminError> for ApiError {
                 }));
                 e
             }
-            AdminError::ActivationFailed(_) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "activation_failed", message)
-            }
+            AdminError::ActivationFailed(_) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "activation_failed",
+                message,
+            ),
             AdminError::NothingToRollBack(_) => {
                 Self::new(StatusCode::CONFLICT, "nothing_to_roll_back", message)
             }
@@ -173,7 +175,10 @@ impl IntoResponse for ApiError {
                 axum::http::HeaderValue::from_static("Bearer realm=\"plaza-admin\""),
             );
         }
-        let retry_ms = self.details.as_ref().and_then(|d| d["retry_after_ms"].as_u64());
+        let retry_ms = self
+            .details
+            .as_ref()
+            .and_then(|d| d["retry_after_ms"].as_u64());
         if let Some(ms) = retry_ms {
             let secs = ms.div_ceil(1000).max(1);
             response

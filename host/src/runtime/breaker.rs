@@ -225,7 +225,10 @@ mod tests {
         let Err(Refused(wait)) = b.admit("d", "p") else {
             panic!("open after a failed probe")
         };
-        assert!(wait > Duration::from_millis(30), "backoff doubled: {wait:?}");
+        assert!(
+            wait > Duration::from_millis(30),
+            "backoff doubled: {wait:?}"
+        );
         assert_eq!(b.status("d", "p").trips, 2);
         assert!(b.admit("other", "p").is_ok(), "other plugins are untouched");
     }

@@ -3,10 +3,10 @@
 //! metrics and logs of each call.
 
 use super::Runtime;
+use super::breaker::{BreakerState, Refused};
 use super::error::{PluginError, PluginFailure};
 use super::limits::MemoryLimiter;
 use super::outbound::OutboundPolicy;
-use super::breaker::{BreakerState, Refused};
 use super::plugin::{FILES_GUEST_PATH, PluginMeta};
 use super::state::{HostContext, OUTPUT_CAPTURE_BYTES, PluginState};
 use crate::metrics::{FailureLabels, PluginLabels};
@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wasmtime::component::ResourceTable;
 use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
-use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
 
 /// Slack beyond a plugin's deadline before the host stops waiting for a
@@ -44,9 +44,7 @@ impl Runtime {
         if let Some(dir) = &meta.files_dir {
             // Only the plugin's own folder; cap-std refuses `..` and
             // symlinks that lead out of it.
-            if let Err(e) =
-                wasi.preopened_dir(dir, FILES_GUEST_PATH, FsPerms::ReadWrite)
-            {
+            if let Err(e) = wasi.preopened_dir(dir, FILES_GUEST_PATH, FsPerms::ReadWrite) {
                 tracing::warn!(district = %meta.district, plugin = %meta.id,
                     error = %e, "failed to open the plugin's folder");
             }
@@ -128,7 +126,10 @@ impl Runtime {
             .get_or_create(&labels)
             .set(state.as_gauge());
         if state == BreakerState::Open {
-            self.metrics.plugin_breaker_trips.get_or_create(&labels).inc();
+            self.metrics
+                .plugin_breaker_trips
+                .get_or_create(&labels)
+                .inc();
         }
     }
 

@@ -74,8 +74,9 @@ impl TokenStore {
 
     /// Every live token, oldest first.
     pub async fn list(&self) -> Result<Vec<TokenRecord>, StorageError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM admin_tokens WHERE revoked_at IS NULL ORDER BY created_at");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM admin_tokens WHERE revoked_at IS NULL ORDER BY created_at"
+        );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.storage.pool())
             .await?;
