@@ -1,1 +1,3 @@
+//! The plugin-call benchmark; its measurements are not written yet.
+
 fn main() {}

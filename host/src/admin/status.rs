@@ -123,10 +123,10 @@ impl Admin {
             // The last activated version, if it is what serves (a watch
             // reload may have replaced it with the config's file).
             let mut version = None;
-            if let Some(v) = versions.history(&d.id, &id).await?.first() {
-                if let Some(r) = versions.get(&d.id, &id, *v).await? {
-                    version = (r.sha256 == plugin.meta.sha256).then_some(r.version);
-                }
+            if let Some(v) = versions.history(&d.id, &id).await?.first()
+                && let Some(r) = versions.get(&d.id, &id, *v).await?
+            {
+                version = (r.sha256 == plugin.meta.sha256).then_some(r.version);
             }
             let sandbox = d.slot_spec(&id).map(|s| s.1.clone()).unwrap_or_default();
             out.push(PluginStatus {

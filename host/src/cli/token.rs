@@ -33,13 +33,13 @@ pub(super) async fn create(
 ) -> anyhow::Result<()> {
     let role = Role::parse(&role, district.as_deref()).map_err(anyhow::Error::msg)?;
     let (config, storage) = open(&target).await?;
-    if let Role::DistrictOperator { district } = &role {
-        if !config.districts.iter().any(|d| &d.id == district) {
-            bail!(
-                "{}: no district {district:?} in this config",
-                target.config.display()
-            );
-        }
+    if let Role::DistrictOperator { district } = &role
+        && !config.districts.iter().any(|d| &d.id == district)
+    {
+        bail!(
+            "{}: no district {district:?} in this config",
+            target.config.display()
+        );
     }
     let label = label.unwrap_or_default();
     let token = create_token(&storage, &role, &label)

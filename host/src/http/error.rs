@@ -32,7 +32,7 @@ pub struct ApiError {
     pub reason: Option<&'static str>,
     /// Further structured facts, e.g. the capabilities an upgrade adds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -75,7 +75,7 @@ impl From<PluginError> for ApiError {
                 district: Some(e.district.to_string()),
                 plugin: Some(e.plugin.to_string()),
                 reason: Some(e.failure.code()),
-                details: Some(serde_json::json!({ "retry_after_ms": retry_ms })),
+                details: Some(Box::new(serde_json::json!({ "retry_after_ms": retry_ms }))),
             };
         }
         let status = match e.failure {
@@ -118,10 +118,10 @@ impl From<AdminError> for ApiError {
             }
             AdminError::ApprovalRequired { version, added } => {
                 let mut e = Self::new(StatusCode::CONFLICT, "approval_required", message);
-                e.details = Some(serde_json::json!({
+                e.details = Some(Box::new(serde_json::json!({
                     "version": version,
                     "added_capabilities": added,
-                }));
+                })));
                 e
             }
             AdminError::ActivationFailed(_) => Self::new(
