@@ -22,7 +22,7 @@ fn main() {
     watch(&root, &plugins);
 
     ensure_target();
-    let target_dir = plugin_target_dir();
+    let target_dir = plugin_target_dir(&root);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(cargo);
     build
@@ -60,6 +60,7 @@ fn main() {
 fn watch(root: &Path, plugins: &Path) {
     println!("cargo:rerun-if-changed={}", root.join("wit").display());
     println!("cargo:rerun-if-changed={}", root.join("sdk").display());
+    println!("cargo:rerun-if-changed={}", root.join("examples").display());
     println!(
         "cargo:rerun-if-changed={}",
         plugins.join("Cargo.toml").display()
@@ -88,15 +89,19 @@ fn ensure_target() {
     }
 }
 
-/// `<host target dir>/wasm-plugins`, found from OUT_DIR
-/// (`<target>/<profile>/build/<pkg>/out`).
-fn plugin_target_dir() -> PathBuf {
+/// `<host target dir>/wasm-plugins-<checkout>`, found from OUT_DIR
+/// (`<target>/<profile>/build/<pkg>/out`). Checkouts sharing one target
+/// folder each get their own, so none copies another's components.
+fn plugin_target_dir(root: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
     let target = out
         .ancestors()
         .nth(4)
         .expect("OUT_DIR is inside the target folder");
-    target.join("wasm-plugins")
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut hasher);
+    target.join(format!("wasm-plugins-{:016x}", hasher.finish()))
 }
 
 fn copy_if_changed(from: &Path, to: &Path) {

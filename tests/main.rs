@@ -13,6 +13,7 @@ mod cli;
 mod config_errors;
 mod containment;
 mod endpoints;
+mod examples;
 mod grants;
 mod hot_swap;
 mod kv_isolation;

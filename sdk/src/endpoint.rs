@@ -144,11 +144,9 @@ fn read_request(incoming: IncomingRequest) -> Result<Request, String> {
         .stream()
         .map_err(|()| "request body stream unavailable")?;
     let mut body = Vec::new();
-    loop {
-        match stream.blocking_read(64 * 1024) {
-            Ok(chunk) => body.extend_from_slice(&chunk),
-            Err(_closed) => break,
-        }
+    // The stream ends with an error once the body is closed.
+    while let Ok(chunk) = stream.blocking_read(64 * 1024) {
+        body.extend_from_slice(&chunk);
     }
     drop(stream);
 
