@@ -40,14 +40,14 @@ async fn twenty_activations_and_rollbacks_under_load_fail_no_request() {
     let (status, body) = ops.activate(&ops.alpha, "alpha", "site", 1, false).await;
     assert_eq!(status, 200, "{body}");
 
-    // Steady load: one request every 2 ms, each on its own task.
+    // Steady load: one request every 2 ms, each on its own task, for as
+    // long as it takes to send them all (a busy machine may lag).
     let load = {
         let ops = ops.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
             let mut requests = Vec::new();
-            let started = tokio::time::Instant::now();
-            while started.elapsed() < LOAD {
+            for _ in 0..RATE * LOAD.as_secs() {
                 tick.tick().await;
                 let ops = ops.clone();
                 requests.push(tokio::spawn(async move { version(&ops.t).await }));
@@ -99,11 +99,6 @@ async fn twenty_activations_and_rollbacks_under_load_fail_no_request() {
     assert!(
         ones > 0 && twos > 0,
         "both versions served: {ones} and {twos}"
-    );
-    assert!(
-        results.len() as u64 >= RATE * LOAD.as_secs() * 9 / 10,
-        "{}",
-        results.len()
     );
 
     let (_, audit) = ops.get(&ops.alpha, "/admin/v1/audit").await;

@@ -7,6 +7,7 @@ mod support;
 
 mod admin_cli;
 mod admin_roles;
+mod admin_storage;
 mod admin_uploads;
 mod breaker;
 mod cli;
