@@ -5,11 +5,18 @@
 
 mod support;
 
+mod admin_cli;
+mod admin_roles;
+mod admin_storage;
+mod admin_uploads;
+mod breaker;
 mod cli;
 mod config_errors;
 mod containment;
 mod endpoints;
 mod examples;
+mod grants;
+mod hot_swap;
 mod kv_isolation;
 mod parking_quote;
 mod server;

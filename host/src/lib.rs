@@ -14,12 +14,15 @@
 //! - [`runtime`]: compiling, limiting and calling plugins; no HTTP, no domain.
 //! - [`registry`]: the districts and their loaded plugins.
 //! - [`domain`]: host services such as parking quotes; no axum types.
+//! - [`admin`]: operators: roles and tokens, plugin versions, verification,
+//!   activation and rollback, audit; no axum types.
 //! - [`http`]: the axum router; the one place errors become responses.
 //! - [`server`]: wiring all of the above into a running server.
 //! - [`events`], [`metrics`], [`telemetry`]: event stream, Prometheus
 //!   metrics, logging.
 //! - [`cli`]: the `plaza` command line.
 
+pub mod admin;
 pub mod cli;
 pub mod config;
 pub mod domain;

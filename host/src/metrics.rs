@@ -5,6 +5,7 @@
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -52,6 +53,10 @@ pub struct Metrics {
     pub http_responses: Family<HttpLabels, Counter>,
     /// Events plugins published.
     pub events_published: Family<PluginLabels, Counter>,
+    /// Circuit-breaker state per plugin: 0 closed, 1 open, 2 half-open.
+    pub plugin_breaker_state: Family<PluginLabels, Gauge>,
+    /// How often each plugin's breaker opened.
+    pub plugin_breaker_trips: Family<PluginLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -92,8 +97,22 @@ impl Metrics {
             "Events published by plugins",
             events_published.clone(),
         );
+        let plugin_breaker_state = Family::default();
+        let plugin_breaker_trips = Family::default();
+        registry.register(
+            "plugin_breaker_state",
+            "Circuit-breaker state: 0 closed, 1 open, 2 half-open",
+            plugin_breaker_state.clone(),
+        );
+        registry.register(
+            "plugin_breaker_trips",
+            "Times a plugin's circuit breaker opened",
+            plugin_breaker_trips.clone(),
+        );
         Self {
             registry,
+            plugin_breaker_state,
+            plugin_breaker_trips,
             plugin_calls,
             plugin_failures,
             plugin_call_seconds,

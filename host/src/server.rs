@@ -2,6 +2,7 @@
 //! listener with graceful shutdown. `main` and the tests start servers the
 //! same way, through [`start`].
 
+use crate::admin::Admin;
 use crate::config::{self, ConfigError, PlazaConfig};
 use crate::domain::parking::ParkingService;
 use crate::events::EventBus;
@@ -63,6 +64,8 @@ pub struct Plaza {
     pub runtime: Arc<Runtime>,
     /// Districts and plugins.
     pub registry: Arc<Registry>,
+    /// Operators' service.
+    pub admin: Admin,
     /// Events plugins publish.
     pub events: EventBus,
     /// Metrics.
@@ -76,29 +79,17 @@ impl Plaza {
         options: &ServeOptions,
         storage: Option<Storage>,
     ) -> Result<Self, StartError> {
-        let config = config::load(&options.config)?;
+        let mut config = config::load(&options.config)?;
         let data_dir = options
             .data_dir
             .clone()
             .or_else(|| config.storage.data_dir.clone())
             .unwrap_or_else(|| PathBuf::from("data"));
+        // Plugins' folders live in the data folder actually used.
+        config.storage.data_dir = Some(data_dir.clone());
         let storage = match storage {
             Some(storage) => storage,
-            None => {
-                let data_dir = std::fs::create_dir_all(&data_dir)
-                    .and_then(|()| std::fs::canonicalize(&data_dir))
-                    .map_err(|e| ConfigError {
-                        file: options.config.clone(),
-                        key: "storage.data_dir".into(),
-                        reason: format!("failed to create {}: {e}", data_dir.display()),
-                    })?;
-                let url = options
-                    .database_url
-                    .clone()
-                    .or_else(|| config.storage.url.clone())
-                    .unwrap_or_else(|| Storage::sqlite_url(&data_dir));
-                Storage::open(&url).await?
-            }
+            None => open_storage(options, &config).await?,
         };
         let cache_dir = config
             .runtime
@@ -108,14 +99,23 @@ impl Plaza {
         let events = EventBus::new();
         let metrics = Arc::new(Metrics::new());
         let runtime = Runtime::new(cache_dir, storage.kv(), events.clone(), metrics.clone())
-            .map_err(StartError::Runtime)?;
+            .map_err(StartError::Runtime)?
+            .with_breaker(config.breaker.clone());
         let runtime = Arc::new(runtime);
         let registry = Arc::new(Registry::load(&config, &options.config, &runtime).await?);
+        let admin = Admin::new(storage.clone(), registry.clone(), runtime.clone());
+        let restored = admin.restore().await.map_err(|e| {
+            StartError::Runtime(anyhow::anyhow!("failed to restore activated versions: {e}"))
+        })?;
+        if restored > 0 {
+            tracing::info!(restored, "activated plugin versions restored");
+        }
         Ok(Self {
             config,
             storage,
             runtime,
             registry,
+            admin,
             events,
             metrics,
         })
@@ -130,8 +130,36 @@ impl Plaza {
             storage: self.storage.clone(),
             metrics: self.metrics.clone(),
             body_limit: self.config.server.body_limit_bytes,
+            admin: self.admin.clone(),
+            upload_limit: self.config.server.upload_limit_bytes,
         })
     }
+}
+
+/// Opens the database `options` and `config` name: `--database-url`,
+/// then `[storage] url`, then an SQLite file in the data folder.
+pub async fn open_storage(
+    options: &ServeOptions,
+    config: &PlazaConfig,
+) -> Result<Storage, StartError> {
+    let data_dir = options
+        .data_dir
+        .clone()
+        .or_else(|| config.storage.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("data"));
+    let data_dir = std::fs::create_dir_all(&data_dir)
+        .and_then(|()| std::fs::canonicalize(&data_dir))
+        .map_err(|e| ConfigError {
+            file: options.config.clone(),
+            key: "storage.data_dir".into(),
+            reason: format!("failed to create {}: {e}", data_dir.display()),
+        })?;
+    let url = options
+        .database_url
+        .clone()
+        .or_else(|| config.storage.url.clone())
+        .unwrap_or_else(|| Storage::sqlite_url(&data_dir));
+    Ok(Storage::open(&url).await?)
 }
 
 /// A server that is listening.

@@ -12,7 +12,8 @@
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
-//! district's clock and event publishing.
+//! district's clock and event publishing. An endpoint may also call other
+//! servers through [`outbound`], where its grants allow.
 //!
 //! Layout: `bindings` holds the generated code and is not meant to be used
 //! directly; `host` wraps the shared host interfaces; one module per world
@@ -26,6 +27,8 @@ pub mod bindings;
 #[cfg(feature = "http-endpoint")]
 pub mod endpoint;
 pub mod host;
+#[cfg(feature = "http-endpoint")]
+pub mod outbound;
 #[cfg(feature = "parking-pricing")]
 pub mod pricing;
 

@@ -1,15 +1,19 @@
 //! Shared test helpers: plugin paths, throw-away configs and servers,
 //! databases for both backends.
 
+pub mod admin;
 pub mod db;
 
 use plaza::server::{RunningServer, ServeOptions, start};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-/// The folder the build script copies the reference plugins into.
+/// The folder the build script copies the reference plugins into:
+/// `plugins/dist` of this checkout. (Found from the manifest folder rather
+/// than the build script's `PLAZA_PLUGIN_DIR`, which names the checkout
+/// that last ran the script when several share one target folder.)
 pub fn plugin(file: &str) -> PathBuf {
-    Path::new(env!("PLAZA_PLUGIN_DIR")).join(file)
+    repo_root().join("plugins/dist").join(file)
 }
 
 /// The repository's root.

@@ -1,8 +1,11 @@
-//! The `plaza` command line: `serve`, `check` and `plugin run`.
+//! The `plaza` command line: `serve`, `check`, `token ...` and `plugin
+//! ...` (run offline, push, activate, roll back, keygen, sign).
 
 mod check;
 mod plugin_run;
+mod remote;
 mod serve;
+mod token;
 
 use crate::telemetry::LogFormat;
 use clap::{Parser, Subcommand};
@@ -45,6 +48,15 @@ pub enum Command {
         /// Database URL (sqlite:// or postgres://), overriding `[storage] url`.
         #[arg(long, env = "PLAZA_DATABASE_URL")]
         database_url: Option<String>,
+        /// Development mode: reload a plugin when its file changes.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Manage operator tokens for the admin API.
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Check a config and load every plugin, without serving.
     Check {
@@ -60,9 +72,128 @@ pub enum Command {
     },
 }
 
+/// Where tokens are stored: the database of a config.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TokenStoreArgs {
+    /// Config file whose database holds the tokens.
+    #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
+    pub config: PathBuf,
+    /// Database URL, overriding `[storage] url`.
+    #[arg(long, env = "PLAZA_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// `plaza token ...`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once and stored only as a hash.
+    Create {
+        /// `city-admin` or `district-operator`.
+        #[arg(long)]
+        role: String,
+        /// The district of a district operator.
+        #[arg(long)]
+        district: Option<String>,
+        /// What the token is for.
+        #[arg(long)]
+        label: Option<String>,
+        /// Where tokens are stored.
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+    /// List live tokens (ids and roles; never secrets).
+    List {
+        /// Where tokens are stored.
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        /// The token's id, as `list` shows it.
+        id: String,
+        /// Where tokens are stored.
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+}
+
+/// A plugin slot on a running server, reached through its admin API.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoteArgs {
+    /// The server, e.g. `http://127.0.0.1:8080`.
+    #[arg(long, env = "PLAZA_SERVER")]
+    pub server: String,
+    /// An admin token.
+    #[arg(long, env = "PLAZA_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// District id.
+    #[arg(long)]
+    pub district: String,
+    /// Plugin id within the district.
+    #[arg(long)]
+    pub plugin: String,
+}
+
+impl From<RemoteArgs> for remote::Remote {
+    fn from(a: RemoteArgs) -> Self {
+        Self {
+            server: a.server,
+            token: a.token,
+            district: a.district,
+            plugin: a.plugin,
+        }
+    }
+}
+
 /// `plaza plugin ...`
 #[derive(Debug, Subcommand)]
 pub enum PluginCommand {
+    /// Upload a component as a plugin's next version (verified, not yet
+    /// serving).
+    Push {
+        /// Which plugin, on which server.
+        #[command(flatten)]
+        remote: RemoteArgs,
+        /// Detached signature (hex) from `plaza plugin sign`.
+        #[arg(long)]
+        signature: Option<String>,
+        /// The `.wasm` component.
+        file: PathBuf,
+    },
+    /// Make an uploaded version serve.
+    Activate {
+        /// Which plugin, on which server.
+        #[command(flatten)]
+        remote: RemoteArgs,
+        /// The version.
+        #[arg(long)]
+        version: i64,
+        /// Approve capabilities it asks for beyond the serving version.
+        #[arg(long)]
+        approve: bool,
+    },
+    /// Go back to an earlier version (default: the one before).
+    Rollback {
+        /// Which plugin, on which server.
+        #[command(flatten)]
+        remote: RemoteArgs,
+        /// The version to go back to.
+        #[arg(long)]
+        version: Option<i64>,
+        /// Approve capabilities it asks for beyond the serving version.
+        #[arg(long)]
+        approve: bool,
+    },
+    /// Make an ed25519 key pair for signing plugins.
+    Keygen,
+    /// Print the detached signature of a component.
+    Sign {
+        /// File holding the hex secret key from `keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        /// The `.wasm` component.
+        file: PathBuf,
+    },
     /// Call a plugin offline with a JSON fixture and print the result.
     Run {
         /// The `.wasm` component.
@@ -81,6 +212,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             listen,
             data_dir,
             database_url,
+            watch,
         } => {
             let options = crate::server::ServeOptions {
                 config,
@@ -88,18 +220,57 @@ pub async fn run(cli: Cli) -> ExitCode {
                 data_dir,
                 database_url,
             };
-            serve::run(options).await
+            serve::run(options, watch).await
         }
+        Command::Token { command } => match command {
+            TokenCommand::Create {
+                role,
+                district,
+                label,
+                store,
+            } => token::create(store.into(), role, district, label).await,
+            TokenCommand::List { store } => token::list(store.into()).await,
+            TokenCommand::Revoke { id, store } => token::revoke(store.into(), id).await,
+        },
         Command::Check { config } => check::run(config).await,
         Command::Plugin {
             command: PluginCommand::Run { plugin, input },
         } => plugin_run::run(plugin, input).await,
+        Command::Plugin { command } => match command {
+            PluginCommand::Run { .. } => unreachable!("matched above"),
+            PluginCommand::Push {
+                remote,
+                signature,
+                file,
+            } => remote::push(remote.into(), file, signature).await,
+            PluginCommand::Activate {
+                remote,
+                version,
+                approve,
+            } => remote::activate(remote.into(), false, Some(version), approve).await,
+            PluginCommand::Rollback {
+                remote,
+                version,
+                approve,
+            } => remote::activate(remote.into(), true, version, approve).await,
+            PluginCommand::Keygen => remote::keygen(),
+            PluginCommand::Sign { key, file } => remote::sign(key, file),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+impl From<TokenStoreArgs> for token::Target {
+    fn from(a: TokenStoreArgs) -> Self {
+        Self {
+            config: a.config,
+            database_url: a.database_url,
         }
     }
 }

@@ -1,13 +1,17 @@
 //! `plaza serve`: run until SIGINT or SIGTERM, then let in-flight requests
-//! finish.
+//! finish. With `--watch`, plugins are reloaded when their files change.
 
 use crate::server::{self, ServeOptions};
 use anyhow::Context;
 
-pub(super) async fn run(options: ServeOptions) -> anyhow::Result<()> {
+pub(super) async fn run(options: ServeOptions, watch: bool) -> anyhow::Result<()> {
     let server = server::start(options).await?;
     println!("plaza listening on {}", server.url());
+    let watcher = watch.then(|| crate::admin::watch::spawn(server.plaza.admin.clone()));
     shutdown_signal().await;
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     tracing::info!("shutting down; letting in-flight requests finish");
     server
         .shutdown()

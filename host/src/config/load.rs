@@ -74,6 +74,15 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
         return Err(("server.body_limit_bytes".into(), "must be above 0".into()));
     }
     validate_limits("runtime.limits", &config.runtime.limits)?;
+    let breaker = &config.breaker;
+    if breaker.window_ms == 0 || breaker.backoff_ms == 0 {
+        let reason = "window_ms and backoff_ms must be above 0".to_owned();
+        return Err(("breaker".into(), reason));
+    }
+    if breaker.max_backoff_ms < breaker.backoff_ms {
+        let reason = "must be at least backoff_ms".to_owned();
+        return Err(("breaker.max_backoff_ms".into(), reason));
+    }
 
     let mut districts = HashSet::new();
     for (d, district) in config.districts.iter().enumerate() {
@@ -90,6 +99,12 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
                 format!("{at}.utc_offset_minutes"),
                 "must be within -720..=840".into(),
             ));
+        }
+
+        for (k, key) in district.trusted_keys.iter().enumerate() {
+            if let Err(reason) = parse_public_key(key) {
+                return Err((format!("{at}.trusted_keys[{k}]"), reason));
+            }
         }
 
         let mut plugins = HashSet::new();
@@ -114,11 +129,47 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
                     return Err((format!("{at}.grants.outbound_hosts"), reason));
                 }
             }
+            for topic in &plugin.grants.publish_topics {
+                if let Err(reason) = check_topic_filter(topic) {
+                    return Err((format!("{at}.grants.publish_topics"), reason));
+                }
+            }
             if let Some(pinned) = &plugin.sha256
                 && (pinned.len() != 64 || !pinned.chars().all(|c| c.is_ascii_hexdigit()))
             {
                 return Err((format!("{at}.sha256"), "must be 64 hex digits".into()));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a hex ed25519 public key as written in `trusted_keys`.
+pub fn parse_public_key(hex_key: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+    let bytes: [u8; 32] = hex::decode(hex_key.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("{hex_key:?} is not 64 hex digits (an ed25519 public key)"))?;
+    ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|e| format!("{hex_key:?} is not a valid ed25519 public key: {e}"))
+}
+
+/// Checks a topic filter: segments as in event topics, or `+` for one
+/// segment, or a final `#` for the rest.
+fn check_topic_filter(filter: &str) -> Result<(), String> {
+    let segments: Vec<&str> = filter.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, segment) in segments.iter().enumerate() {
+        let ok = match *segment {
+            "+" => true,
+            "#" => i == last,
+            s => crate::events::check_topic(s).is_ok(),
+        };
+        if !ok || segments.len() > 8 {
+            return Err(format!(
+                "{filter:?} is not a topic filter: 1-8 '/'-separated segments of a-z, 0-9, \
+                 '-', '_', '.', or '+', or a final '#'"
+            ));
         }
     }
     Ok(())

@@ -10,8 +10,8 @@ mod load;
 mod model;
 
 pub(crate) use load::MAX_MEMORY_MIB;
-pub use load::{ConfigError, PluginArtifact, load, read_plugin};
+pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{
-    DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind, RuntimeConfig,
-    ServerConfig, StorageConfig,
+    BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind,
+    RuntimeConfig, ServerConfig, StorageConfig,
 };

@@ -17,6 +17,9 @@ pub struct PlazaConfig {
     /// Defaults for the Wasm runtime.
     #[serde(default)]
     pub runtime: RuntimeConfig,
+    /// When a failing plugin is taken out of service for a while.
+    #[serde(default)]
+    pub breaker: BreakerConfig,
     /// The districts this deployment serves, written `[[district]]`.
     #[serde(default, rename = "district")]
     pub districts: Vec<DistrictConfig>,
@@ -32,6 +35,9 @@ pub struct ServerConfig {
     /// Largest request body accepted, in bytes.
     #[serde(default = "default_body_limit")]
     pub body_limit_bytes: usize,
+    /// Largest plugin component accepted by an upload, in bytes.
+    #[serde(default = "default_upload_limit")]
+    pub upload_limit_bytes: usize,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +45,7 @@ impl Default for ServerConfig {
         Self {
             listen: default_listen(),
             body_limit_bytes: default_body_limit(),
+            upload_limit_bytes: default_upload_limit(),
         }
     }
 }
@@ -49,6 +56,10 @@ fn default_listen() -> SocketAddr {
 
 fn default_body_limit() -> usize {
     1 << 20
+}
+
+fn default_upload_limit() -> usize {
+    64 << 20
 }
 
 /// `[storage]`: the database and the data folder.
@@ -98,6 +109,16 @@ pub struct Grants {
     /// HTTP. Empty: no outbound calls at all.
     #[serde(default)]
     pub outbound_hosts: Vec<String>,
+    /// Event topics (relative to the district) the plugin may publish to,
+    /// MQTT style: `+` matches one segment, a final `#` the rest. Empty:
+    /// it may publish nothing.
+    #[serde(default)]
+    pub publish_topics: Vec<String>,
+    /// Whether the plugin gets its own folder, seen inside as `/data`
+    /// (`<data_dir>/files/<district>/<plugin>` on the host). Nothing else
+    /// of the file system is ever visible.
+    #[serde(default)]
+    pub files: bool,
 }
 
 /// `[[district]]`: one business district.
@@ -111,6 +132,10 @@ pub struct DistrictConfig {
     /// Offset of the district's local time from UTC, in minutes.
     #[serde(default = "default_utc_offset")]
     pub utc_offset_minutes: i32,
+    /// Hex ed25519 public keys of vendors whose signature an uploaded
+    /// plugin version must carry. Empty: uploads need no signature.
+    #[serde(default)]
+    pub trusted_keys: Vec<String>,
     /// The district's plugins, written `[[district.plugin]]`.
     #[serde(default, rename = "plugin")]
     pub plugins: Vec<PluginConfig>,
@@ -167,4 +192,32 @@ pub struct PluginConfig {
     /// What the plugin may reach.
     #[serde(default)]
     pub grants: Grants,
+}
+
+/// `[breaker]`: per-plugin circuit breaker. A plugin whose calls fail
+/// (trap, timeout, memory cap, bad response) `failures` times within
+/// `window_ms` is refused for `backoff_ms`, then probed with one call; a
+/// failed probe doubles the backoff up to `max_backoff_ms`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BreakerConfig {
+    /// Failures within the window that open the breaker (0: never).
+    pub failures: u32,
+    /// The window, in milliseconds.
+    pub window_ms: u64,
+    /// First wait before a probe, in milliseconds.
+    pub backoff_ms: u64,
+    /// Longest wait before a probe, in milliseconds.
+    pub max_backoff_ms: u64,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        Self {
+            failures: 5,
+            window_ms: 10_000,
+            backoff_ms: 1_000,
+            max_backoff_ms: 30_000,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! `{"code": ..., "message": ...}` with `district`, `plugin` and `reason`
 //! when a plugin is at fault. `code` is stable; `message` is for people.
 
+use crate::admin::AdminError;
 use crate::domain::parking::ParkingError;
 use crate::runtime::{PluginError, PluginFailure};
 use axum::Json;
@@ -29,6 +30,9 @@ pub struct ApiError {
     /// Why the plugin failed: `timeout`, `memory`, `trap` ...
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
+    /// Further structured facts, e.g. the capabilities an upgrade adds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -41,6 +45,7 @@ impl ApiError {
             district: None,
             plugin: None,
             reason: None,
+            details: None,
         }
     }
 
@@ -62,6 +67,17 @@ impl ApiError {
 
 impl From<PluginError> for ApiError {
     fn from(e: PluginError) -> Self {
+        if let PluginFailure::Unavailable(retry_ms) = e.failure {
+            return Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "plugin_unavailable",
+                message: e.to_string(),
+                district: Some(e.district.to_string()),
+                plugin: Some(e.plugin.to_string()),
+                reason: Some(e.failure.code()),
+                details: Some(Box::new(serde_json::json!({ "retry_after_ms": retry_ms }))),
+            };
+        }
         let status = match e.failure {
             PluginFailure::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
             PluginFailure::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -75,6 +91,56 @@ impl From<PluginError> for ApiError {
             district: Some(e.district.to_string()),
             plugin: Some(e.plugin.to_string()),
             reason: Some(e.failure.code()),
+            details: None,
+        }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        let message = e.to_string();
+        match e {
+            AdminError::Unauthorized(_) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            }
+            AdminError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
+            AdminError::UnknownDistrict(d) => {
+                Self::not_found("unknown_district", message).with_district(&d)
+            }
+            AdminError::UnknownPlugin { district, plugin } => {
+                let mut e = Self::not_found("unknown_plugin", message).with_district(&district);
+                e.plugin = Some(plugin);
+                e
+            }
+            AdminError::UnknownVersion { .. } => Self::not_found("unknown_version", message),
+            AdminError::Rejected { code, .. } => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
+            AdminError::ApprovalRequired { version, added } => {
+                let mut e = Self::new(StatusCode::CONFLICT, "approval_required", message);
+                e.details = Some(Box::new(serde_json::json!({
+                    "version": version,
+                    "added_capabilities": added,
+                })));
+                e
+            }
+            AdminError::ActivationFailed(_) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "activation_failed",
+                message,
+            ),
+            AdminError::NothingToRollBack(_) => {
+                Self::new(StatusCode::CONFLICT, "nothing_to_roll_back", message)
+            }
+            AdminError::BadRequest(code, _) => Self::bad_request(code, message),
+            AdminError::Storage(e) => {
+                tracing::error!(error = %e, "admin request failed in storage");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "storage_failed",
+                    "the database failed; see the server log",
+                )
+            }
         }
     }
 }
@@ -102,6 +168,23 @@ impl From<ParkingError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(&self)).into_response()
+        let mut response = (self.status, Json(&self)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"plaza-admin\""),
+            );
+        }
+        let retry_ms = self
+            .details
+            .as_ref()
+            .and_then(|d| d["retry_after_ms"].as_u64());
+        if let Some(ms) = retry_ms {
+            let secs = ms.div_ceil(1000).max(1);
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -9,6 +9,7 @@
 //! | `GET /api/v1/districts` | `routes::districts` |
 //! | `GET /api/v1/districts/{district}/parking/quote` | `routes::parking` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
+//! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
 mod error;
 mod openapi;
@@ -17,6 +18,7 @@ mod routes;
 pub use error::ApiError;
 pub use openapi::ApiDoc;
 
+use crate::admin::Admin;
 use crate::domain::parking::ParkingService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
@@ -44,6 +46,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Operators: tokens, plugin versions, activation, audit.
+    pub admin: Admin,
+    /// Largest plugin upload accepted, in bytes.
+    pub upload_limit: usize,
 }
 
 /// The complete router.
@@ -63,6 +69,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::parking::quote),
         )
         .route("/api/v1/openapi.json", get(openapi::document))
+        .nest("/admin/v1", routes::admin::router(&state))
         .fallback(routes::system::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -32,6 +32,7 @@ impl Runtime {
         plugin: &Plugin,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, PluginError> {
+        self.admit(&plugin.meta)?;
         let (mut store, call) = self.new_store(&plugin.meta);
         let PluginPre::Endpoint(pre) = &plugin.pre else {
             let failure = PluginFailure::WrongKind {

@@ -24,6 +24,10 @@ pub enum PluginFailure {
     /// Too many calls are in flight on this server; try again.
     #[error("too many plugin calls in flight")]
     Busy,
+    /// Its circuit breaker is open after repeated failures; the next probe
+    /// comes after this many milliseconds.
+    #[error("is unavailable after repeated failures; retry in {0} ms")]
+    Unavailable(u64),
     /// It is not of the kind this call needs.
     #[error("is a {actual} plugin, not a {expected} one")]
     WrongKind {
@@ -44,8 +48,24 @@ impl PluginFailure {
             PluginFailure::ResponseTooLarge(_) => "response_too_large",
             PluginFailure::BadResponse(_) => "bad_response",
             PluginFailure::Busy => "busy",
+            PluginFailure::Unavailable(_) => "unavailable",
             PluginFailure::WrongKind { .. } => "wrong_kind",
         }
+    }
+}
+
+impl PluginFailure {
+    /// Whether the failure is the plugin's fault and counts towards its
+    /// circuit breaker (a busy host or a wrong-kind call does not).
+    pub fn counts_against_plugin(&self) -> bool {
+        matches!(
+            self,
+            PluginFailure::Timeout(_)
+                | PluginFailure::MemoryCap(_)
+                | PluginFailure::Trap(_)
+                | PluginFailure::ResponseTooLarge(_)
+                | PluginFailure::BadResponse(_)
+        )
     }
 }
 

@@ -55,6 +55,21 @@ impl config::Host for PluginState {
     }
 }
 
+/// Whether `topic` matches an MQTT-style `filter`: `+` is one segment, a
+/// final `#` any rest (including none).
+fn topic_matches(filter: &str, topic: &str) -> bool {
+    let mut topic_parts = topic.split('/');
+    for part in filter.split('/') {
+        match (part, topic_parts.next()) {
+            ("#", _) => return true,
+            ("+", Some(_)) => {}
+            (f, Some(t)) if f == t => {}
+            _ => return false,
+        }
+    }
+    topic_parts.next().is_none()
+}
+
 fn kv_error(e: KvError) -> kv::Error {
     match e {
         KvError::KeyTooLong => kv::Error::KeyTooLong,
@@ -129,6 +144,17 @@ impl events::Host for PluginState {
         if let Err(why) = check_topic(&topic) {
             return Ok(Err(why));
         }
+        if !self
+            .host
+            .meta
+            .publish_topics
+            .iter()
+            .any(|filter| topic_matches(filter, &topic))
+        {
+            return Ok(Err(format!(
+                "topic {topic:?} is not granted to this plugin (grants.publish_topics)"
+            )));
+        }
         if payload.len() > MAX_PAYLOAD_BYTES {
             return Ok(Err(format!(
                 "payload larger than {MAX_PAYLOAD_BYTES} bytes"
@@ -151,5 +177,21 @@ impl events::Host for PluginState {
             at_ms: chrono::Utc::now().timestamp_millis(),
         });
         Ok(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::topic_matches;
+
+    #[test]
+    fn topic_filters_match_like_mqtt() {
+        assert!(topic_matches("promotions/started", "promotions/started"));
+        assert!(topic_matches("promotions/+", "promotions/started"));
+        assert!(!topic_matches("promotions/+", "promotions/a/b"));
+        assert!(topic_matches("promotions/#", "promotions"));
+        assert!(topic_matches("promotions/#", "promotions/a/b"));
+        assert!(!topic_matches("promotions", "parking"));
+        assert!(!topic_matches("a/b", "a"));
     }
 }

@@ -3,10 +3,11 @@
 //! metrics and logs of each call.
 
 use super::Runtime;
+use super::breaker::{BreakerState, Refused};
 use super::error::{PluginError, PluginFailure};
 use super::limits::MemoryLimiter;
 use super::outbound::OutboundPolicy;
-use super::plugin::PluginMeta;
+use super::plugin::{FILES_GUEST_PATH, PluginMeta};
 use super::state::{HostContext, OUTPUT_CAPTURE_BYTES, PluginState};
 use crate::metrics::{FailureLabels, PluginLabels};
 use crate::storage::KvScope;
@@ -15,8 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wasmtime::component::ResourceTable;
 use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
-use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
 
 /// Slack beyond a plugin's deadline before the host stops waiting for a
@@ -38,10 +39,17 @@ impl Runtime {
         let output = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
         // No environment, no arguments, no folders, no sockets: a plugin
         // sees nothing of the host unless a grant says so.
-        let wasi = WasiCtxBuilder::new()
-            .stdout(output.clone())
-            .stderr(output.clone())
-            .build();
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(output.clone()).stderr(output.clone());
+        if let Some(dir) = &meta.files_dir {
+            // Only the plugin's own folder; cap-std refuses `..` and
+            // symlinks that lead out of it.
+            if let Err(e) = wasi.preopened_dir(dir, FILES_GUEST_PATH, FsPerms::ReadWrite) {
+                tracing::warn!(district = %meta.district, plugin = %meta.id,
+                    error = %e, "failed to open the plugin's folder");
+            }
+        }
+        let wasi = wasi.build();
         let state = PluginState {
             wasi,
             http: WasiHttpCtx::new(),
@@ -86,8 +94,47 @@ impl Runtime {
         (store, call)
     }
 
-    /// Records a finished call: counts, latency, captured output, and a
-    /// warning for a failure.
+    /// Refuses a call at once while the plugin's circuit breaker is open.
+    pub(crate) fn admit(&self, meta: &PluginMeta) -> Result<(), PluginError> {
+        let Err(Refused(wait)) = self.breakers.admit(&meta.district, &meta.id) else {
+            return Ok(());
+        };
+        let failure = PluginFailure::Unavailable(wait.as_millis() as u64);
+        self.metrics
+            .plugin_failures
+            .get_or_create(&FailureLabels {
+                district: meta.district.to_string(),
+                plugin: meta.id.to_string(),
+                reason: failure.code().to_owned(),
+            })
+            .inc();
+        Err(PluginError {
+            district: meta.district.clone(),
+            plugin: meta.id.clone(),
+            failure,
+        })
+    }
+
+    /// Sets the breaker-state gauge of a plugin.
+    pub(crate) fn set_breaker_gauge(&self, district: &str, plugin: &str, state: BreakerState) {
+        let labels = PluginLabels {
+            district: district.to_owned(),
+            plugin: plugin.to_owned(),
+        };
+        self.metrics
+            .plugin_breaker_state
+            .get_or_create(&labels)
+            .set(state.as_gauge());
+        if state == BreakerState::Open {
+            self.metrics
+                .plugin_breaker_trips
+                .get_or_create(&labels)
+                .inc();
+        }
+    }
+
+    /// Records a finished call: counts, latency, captured output, the
+    /// plugin's breaker, and a warning for a failure.
     pub(crate) fn finish<T>(
         &self,
         call: Call,
@@ -104,6 +151,14 @@ impl Runtime {
             .plugin_call_seconds
             .get_or_create(&labels)
             .observe(elapsed.as_secs_f64());
+        let counts = matches!(&result, Err(f) if f.counts_against_plugin());
+        if let Some(state) = self.breakers.record(&meta.district, &meta.id, !counts) {
+            self.set_breaker_gauge(&meta.district, &meta.id, state);
+            if state == BreakerState::Open {
+                tracing::warn!(district = %meta.district, plugin = %meta.id,
+                    "circuit breaker opened after repeated failures");
+            }
+        }
         let output = call.output.contents();
         if !output.is_empty() {
             tracing::debug!(district = %meta.district, plugin = %meta.id,

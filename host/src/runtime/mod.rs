@@ -11,9 +11,14 @@
 //!   deadline, memory cap, error classification, metrics.
 //! - `endpoint` and `pricing`: calls into each world's exports.
 //! - `error`: the typed failures callers branch on.
+//! - `capabilities`: what a component imports, and the checks an uploaded
+//!   component passes before it may run.
+//! - `breaker`: per-plugin circuit breakers that fail fast.
 
 mod bindings;
+mod breaker;
 mod cache;
+mod capabilities;
 mod endpoint;
 mod engine;
 mod error;
@@ -25,15 +30,20 @@ mod plugin;
 mod pricing;
 mod state;
 
+pub use breaker::{BreakerState, BreakerStatus};
 pub use cache::CacheOutcome;
+pub use capabilities::{
+    Capability, InspectError, Inspection, capabilities, check_component_header,
+};
 pub use error::{PluginError, PluginFailure};
 pub use limits::ResolvedLimits;
-pub use plugin::{Plugin, PluginMeta, PluginSpec, detect_kind};
+pub use plugin::{FILES_GUEST_PATH, Plugin, PluginMeta, PluginSpec, Sandbox, detect_kind};
 pub use pricing::{
     Policy, Price, PriceLine, PricingError, SpaceCategory, Stay, VehicleType, policy, quote,
     self_check,
 };
 
+use crate::config::BreakerConfig;
 use crate::events::EventBus;
 use crate::metrics::Metrics;
 use crate::storage::KvStore;
@@ -52,6 +62,7 @@ pub struct Runtime {
     kv: KvStore,
     events: EventBus,
     metrics: Arc<Metrics>,
+    breakers: breaker::Breakers,
     _ticker: engine::EpochTicker,
 }
 
@@ -80,8 +91,26 @@ impl Runtime {
             kv,
             events,
             metrics,
+            breakers: breaker::Breakers::new(BreakerConfig::default()),
             _ticker: ticker,
         })
+    }
+
+    /// Replaces the circuit-breaker settings (before any call is made).
+    pub fn with_breaker(mut self, config: BreakerConfig) -> Self {
+        self.breakers = breaker::Breakers::new(config);
+        self
+    }
+
+    /// The breaker of a plugin as it stands now.
+    pub fn breaker_status(&self, district: &str, plugin: &str) -> BreakerStatus {
+        self.breakers.status(district, plugin)
+    }
+
+    /// Forgets a plugin's failures, as when a new version starts serving.
+    pub fn reset_breaker(&self, district: &str, plugin: &str) {
+        self.breakers.reset(district, plugin);
+        self.set_breaker_gauge(district, plugin, BreakerState::Closed);
     }
 
     /// The engine every plugin is compiled for.

@@ -3,10 +3,13 @@
 
 use super::bindings::ParkingPricingPre;
 use super::cache::CacheOutcome;
+use super::capabilities::{Capability, capabilities};
 use super::limits::ResolvedLimits;
 use super::state::PluginState;
 use super::{Runtime, pricing};
 use crate::config::PluginKind;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 use wasmtime::Engine;
 use wasmtime::component::Component;
@@ -35,6 +38,20 @@ pub struct PluginSpec {
     pub utc_offset_minutes: i32,
 }
 
+/// Grants beyond a [`PluginSpec`]: what else of the host the plugin may
+/// reach. The default grants nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Sandbox {
+    /// Event topic filters it may publish to (`+` one segment, final `#`
+    /// the rest).
+    pub publish_topics: Vec<String>,
+    /// Its own folder, preopened as `/data`; none: no files at all.
+    pub files_dir: Option<PathBuf>,
+}
+
+/// The folder a plugin with a files grant sees as `/data`.
+pub const FILES_GUEST_PATH: &str = "/data";
+
 /// What a loaded plugin is, shared by every call to it.
 #[derive(Debug)]
 pub struct PluginMeta {
@@ -56,6 +73,10 @@ pub struct PluginMeta {
     pub outbound_hosts: Arc<[String]>,
     /// Its district's offset from UTC, in minutes.
     pub utc_offset_minutes: i32,
+    /// Event topic filters it may publish to.
+    pub publish_topics: Arc<[String]>,
+    /// Its own folder, seen inside as `/data`, when granted.
+    pub files_dir: Option<PathBuf>,
 }
 
 pub(crate) enum PluginPre {
@@ -69,6 +90,8 @@ pub struct Plugin {
     pub meta: Arc<PluginMeta>,
     /// Whether its code came from the compile cache.
     pub cache: CacheOutcome,
+    /// The capabilities its component imports.
+    pub capabilities: BTreeSet<Capability>,
     pub(crate) pre: PluginPre,
 }
 
@@ -101,6 +124,17 @@ impl Runtime {
     /// plugin, then runs its self-check where its world has one. The error
     /// says what is wrong, for an operator to read.
     pub async fn load(&self, spec: PluginSpec) -> Result<Plugin, String> {
+        self.load_with(spec, Sandbox::default()).await
+    }
+
+    /// [`Runtime::load`] with grants beyond the spec's outbound hosts.
+    /// Besides compiling and the self-check, an endpoint is instantiated
+    /// once, so a component that cannot start never replaces one that can.
+    pub async fn load_with(&self, spec: PluginSpec, sandbox: Sandbox) -> Result<Plugin, String> {
+        if let Some(dir) = &sandbox.files_dir {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("failed to create its folder {}: {e}", dir.display()))?;
+        }
         let engine = self.engine.clone();
         let cache_key = spec.sha256.clone();
         let bytes = spec.bytes;
@@ -144,10 +178,19 @@ impl Runtime {
                 config_json,
                 outbound_hosts: spec.outbound_hosts.into(),
                 utc_offset_minutes: spec.utc_offset_minutes,
+                publish_topics: sandbox.publish_topics.into(),
+                files_dir: sandbox.files_dir,
             }),
             cache: outcome,
+            capabilities: capabilities(&self.engine, &component),
             pre,
         };
+        if let PluginPre::Endpoint(pre) = &plugin.pre {
+            let (mut store, _call) = self.new_store(&plugin.meta);
+            pre.instantiate_async(&mut store)
+                .await
+                .map_err(|e| format!("failed to instantiate: {e:#}"))?;
+        }
         if kind == PluginKind::ParkingPricing {
             match pricing::self_check(self, &plugin).await {
                 Ok(Ok(())) => {}

@@ -27,6 +27,7 @@ pub async fn quote(
     plugin: &Plugin,
     stay: &Stay,
 ) -> Result<Result<Price, PricingError>, PluginError> {
+    runtime.admit(&plugin.meta)?;
     match call(runtime, plugin, Request::Quote(stay)).await? {
         Reply::Quote(price) => Ok(price),
         _ => unreachable!("a quote request gets a quote reply"),
@@ -35,6 +36,7 @@ pub async fn quote(
 
 /// The district's reservation policy.
 pub async fn policy(runtime: &Runtime, plugin: &Plugin) -> Result<Policy, PluginError> {
+    runtime.admit(&plugin.meta)?;
     match call(runtime, plugin, Request::Policy).await? {
         Reply::Policy(policy) => Ok(policy),
         _ => unreachable!("a policy request gets a policy reply"),

@@ -4,11 +4,20 @@
 //! Queries are written once in SQL both databases accept and run through
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
-//! nothing of plugins or HTTP: each store (`kv`, ...) takes plain values.
+//! nothing of plugins or HTTP: each store (`kv`, `tokens`, `artifacts`, `versions`,
+//! `audit`) takes plain values.
 
+mod artifacts;
+mod audit;
 mod kv;
+mod tokens;
+mod versions;
 
+pub use artifacts::ArtifactStore;
+pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
 pub use kv::{KvError, KvScope, KvStore};
+pub use tokens::{TokenRecord, TokenStore};
+pub use versions::{VersionRecord, VersionStore};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -119,6 +128,26 @@ impl Storage {
     /// Key-value data of plugins.
     pub fn kv(&self) -> KvStore {
         KvStore::new(self.clone())
+    }
+
+    /// Operator tokens.
+    pub fn tokens(&self) -> TokenStore {
+        TokenStore::new(self.clone())
+    }
+
+    /// Plugin components by digest.
+    pub fn artifacts(&self) -> ArtifactStore {
+        ArtifactStore::new(self.clone())
+    }
+
+    /// Plugin versions and their activations.
+    pub fn versions(&self) -> VersionStore {
+        VersionStore::new(self.clone())
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> AuditStore {
+        AuditStore::new(self.clone())
     }
 
     /// Closes every connection.

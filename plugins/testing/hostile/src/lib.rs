@@ -13,6 +13,7 @@
 //! | `/publish/{topic}` | publishes the request body as an event |
 //! | `/echo` | describes the request it received |
 //! | `/sleep?ms=N` | waits N milliseconds (outside wasm), then answers |
+//! | `/fetch?url=U` | fetches `U` over outbound HTTP and answers with it |
 
 use plaza_sdk::endpoint::{Handler, Request, Response};
 use plaza_sdk::host::{events, kv};
@@ -32,6 +33,7 @@ impl Handler for Hostile {
             (_, "/read") => read(&req),
             (_, "/echo") => echo(&req),
             (_, "/sleep") => pause(&req),
+            (_, "/fetch") => fetch(&req),
             (method, p) if p.starts_with("/kv/") => key_value(method, &p[4..], &req.body),
             ("POST", p) if p.starts_with("/publish/") => {
                 match events::publish(&p[9..], &req.body) {
@@ -79,6 +81,17 @@ fn read(req: &Request) -> Response {
     match std::fs::read(path) {
         Ok(bytes) => Response::json(200, &json!({ "read": bytes.len() })),
         Err(e) => Response::error(403, "read_failed", e.to_string()),
+    }
+}
+
+fn fetch(req: &Request) -> Response {
+    let url = req.query_param("url").unwrap_or("http://127.0.0.1/");
+    match plaza_sdk::outbound::get(url) {
+        Ok(reply) => Response::json(
+            200,
+            &json!({ "status": reply.status, "body": String::from_utf8_lossy(&reply.body) }),
+        ),
+        Err(e) => Response::error(502, "fetch_failed", e),
     }
 }
 
