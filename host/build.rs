@@ -19,7 +19,7 @@ fn main() {
         .to_path_buf();
     let plugins = root.join("plugins");
     let dist = plugins.join("dist");
-    watch(&root, &plugins);
+    watch(&plugins);
 
     ensure_target();
     let target_dir = plugin_target_dir(&root);
@@ -56,21 +56,30 @@ fn main() {
     println!("cargo:rustc-env=PLAZA_PLUGIN_DIR={}", dist.display());
 }
 
-/// Re-run when the contract, the SDK or any plugin's sources change.
-fn watch(root: &Path, plugins: &Path) {
-    println!("cargo:rerun-if-changed={}", root.join("wit").display());
-    println!("cargo:rerun-if-changed={}", root.join("sdk").display());
-    println!("cargo:rerun-if-changed={}", root.join("examples").display());
-    println!(
-        "cargo:rerun-if-changed={}",
-        plugins.join("Cargo.toml").display()
-    );
-    println!(
-        "cargo:rerun-if-changed={}",
-        plugins.join("Cargo.lock").display()
-    );
-    for dir in ["district-info", "tariff", "testing"] {
-        println!("cargo:rerun-if-changed={}", plugins.join(dir).display());
+/// Re-run when the contract, the SDK, an example or any plugin changes.
+///
+/// Paths are printed relative to `host/`, so cargo checks them in whatever
+/// checkout it builds: a fresh clone re-runs this script even when it shares
+/// a target folder with another checkout. Checkouts that share one target
+/// folder also share this script's output; setting `PLAZA_CHECKOUT` to the
+/// checkout's path makes switching between them re-run it.
+fn watch(plugins: &Path) {
+    println!("cargo:rerun-if-env-changed=PLAZA_CHECKOUT");
+    for path in [
+        "../wit",
+        "../sdk",
+        "../examples",
+        "../plugins/Cargo.toml",
+        "../plugins/Cargo.lock",
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    let entries = std::fs::read_dir(plugins).expect("plugins/ is readable");
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && name != "dist" && name != "target" {
+            println!("cargo:rerun-if-changed=../plugins/{name}");
+        }
     }
 }
 
