@@ -69,7 +69,7 @@ fn watch(root: &Path, plugins: &Path) {
         "cargo:rerun-if-changed={}",
         plugins.join("Cargo.lock").display()
     );
-    for dir in ["district-info", "tariff", "testing"] {
+    for dir in ["district-info", "tariff", "payment-sim", "testing"] {
         println!("cargo:rerun-if-changed={}", plugins.join(dir).display());
     }
 }

@@ -94,6 +94,7 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
 
         let mut plugins = HashSet::new();
         let mut pricing = None;
+        let mut payment = None;
         for (p, plugin) in district.plugins.iter().enumerate() {
             let at = format!("{at}.plugin[{p}]");
             validate_id(&format!("{at}.id"), &plugin.id)?;
@@ -104,6 +105,12 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
             if plugin.kind == PluginKind::ParkingPricing {
                 if let Some(first) = pricing.replace(&plugin.id) {
                     let reason = format!("the district already prices parking with {first:?}");
+                    return Err((format!("{at}.kind"), reason));
+                }
+            }
+            if plugin.kind == PluginKind::Payment {
+                if let Some(first) = payment.replace(&plugin.id) {
+                    let reason = format!("the district already takes payments with {first:?}");
                     return Err((format!("{at}.kind"), reason));
                 }
             }

@@ -137,6 +137,8 @@ pub enum PluginKind {
     HttpEndpoint,
     /// Prices parking stays and sets reservation policy.
     ParkingPricing,
+    /// Takes payments from shoppers (create, confirm, refund).
+    Payment,
 }
 
 impl PluginKind {
@@ -145,6 +147,7 @@ impl PluginKind {
         match self {
             PluginKind::HttpEndpoint => "http-endpoint",
             PluginKind::ParkingPricing => "parking-pricing",
+            PluginKind::Payment => "payment",
         }
     }
 }
