@@ -67,6 +67,8 @@ pub struct Plaza {
     pub events: EventBus,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// Parking services; device ingest feeds its `observe_*` hooks.
+    pub parking: ParkingService,
 }
 
 impl Plaza {
@@ -111,7 +113,10 @@ impl Plaza {
             .map_err(StartError::Runtime)?;
         let runtime = Arc::new(runtime);
         let registry = Arc::new(Registry::load(&config, &options.config, &runtime).await?);
+        let parking = ParkingService::new(registry.clone(), runtime.clone(), &storage);
+        parking.seed(&config).await?;
         Ok(Self {
+            parking,
             config,
             storage,
             runtime,
@@ -126,7 +131,7 @@ impl Plaza {
         http::router(AppState {
             registry: self.registry.clone(),
             runtime: self.runtime.clone(),
-            parking: ParkingService::new(self.registry.clone(), self.runtime.clone()),
+            parking: self.parking.clone(),
             storage: self.storage.clone(),
             metrics: self.metrics.clone(),
             body_limit: self.config.server.body_limit_bytes,

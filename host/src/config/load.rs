@@ -36,6 +36,11 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
     let base = file.parent().unwrap_or(Path::new("."));
     resolve_paths(&mut config, base);
     validate(&config).map_err(|(key, reason)| err(&key, reason))?;
+    for district in &mut config.districts {
+        if let Some(path) = &district.parking {
+            district.parking_data = Some(super::parking::load_parking(path)?);
+        }
+    }
     Ok(config)
 }
 
@@ -63,6 +68,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
     for district in &mut config.districts {
         for plugin in &mut district.plugins {
             plugin.path = base.join(&plugin.path);
+        }
+        if let Some(parking) = &mut district.parking {
+            *parking = base.join(&*parking);
         }
     }
 }
@@ -131,7 +139,7 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn validate_id(key: &str, id: &str) -> Result<(), Invalid> {
+pub(super) fn validate_id(key: &str, id: &str) -> Result<(), Invalid> {
     let ok = !id.is_empty()
         && id.len() <= 63
         && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())

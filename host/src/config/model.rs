@@ -1,5 +1,6 @@
 //! The configuration file's shape. Every table refuses unknown keys.
 
+use super::parking::ParkingData;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -123,6 +124,12 @@ pub struct DistrictConfig {
     /// The district's plugins, written `[[district.plugin]]`.
     #[serde(default, rename = "plugin")]
     pub plugins: Vec<PluginConfig>,
+    /// Its parking data file (car parks and spaces); relative to the
+    /// config file.
+    pub parking: Option<PathBuf>,
+    /// That file's contents, read and checked when the config loads.
+    #[serde(skip)]
+    pub parking_data: Option<ParkingData>,
 }
 
 fn default_utc_offset() -> i32 {

@@ -4,11 +4,16 @@
 //! Queries are written once in SQL both databases accept and run through
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
-//! nothing of plugins or HTTP: each store (`kv`, ...) takes plain values.
+//! nothing of plugins or HTTP: each store (`kv`, `parking`, `idempotency`)
+//! takes plain values.
 
+mod idempotency;
 mod kv;
+pub mod parking;
 
+pub use idempotency::{Claim, IdempotencyStore};
 pub use kv::{KvError, KvScope, KvStore};
+pub use parking::ParkingStore;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -119,6 +124,16 @@ impl Storage {
     /// Key-value data of plugins.
     pub fn kv(&self) -> KvStore {
         KvStore::new(self.clone())
+    }
+
+    /// Parking inventory, reservations and flow.
+    pub fn parking(&self) -> ParkingStore {
+        ParkingStore::new(self.clone())
+    }
+
+    /// Stored responses of idempotent requests.
+    pub fn idempotency(&self) -> IdempotencyStore {
+        IdempotencyStore::new(self.clone())
     }
 
     /// Closes every connection.
