@@ -3,4 +3,5 @@
 pub(super) mod districts;
 pub(super) mod parking;
 pub(super) mod plugins;
+pub(super) mod reservations;
 pub(super) mod system;
