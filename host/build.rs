@@ -57,7 +57,11 @@ fn main() {
 }
 
 /// Re-run when the contract, the SDK or any plugin's sources change.
+/// Checkouts sharing one target folder share this script's output too;
+/// setting `PLAZA_CHECKOUT` to the checkout's path makes switching between
+/// them re-run it, so tests find their own checkout's plugins.
 fn watch(root: &Path, plugins: &Path) {
+    println!("cargo:rerun-if-env-changed=PLAZA_CHECKOUT");
     println!("cargo:rerun-if-changed={}", root.join("wit").display());
     println!("cargo:rerun-if-changed={}", root.join("sdk").display());
     println!("cargo:rerun-if-changed={}", root.join("examples").display());

@@ -148,6 +148,9 @@ fn a_bad_parking_data_file_is_refused_with_its_file_key_and_reason() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains(&data.display().to_string()), "{stderr}");
-    assert!(stderr.contains("car_park[0].spaces[0].category"), "{stderr}");
+    assert!(
+        stderr.contains("car_park[0].spaces[0].category"),
+        "{stderr}"
+    );
     assert!(stderr.contains("\"valet\" is not one of"), "{stderr}");
 }

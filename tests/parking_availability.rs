@@ -21,7 +21,10 @@ async fn availability_follows_space_observations() {
         let at = Utc::now();
         for n in 1..=5 {
             let space = format!("small-b1-00{n}");
-            parking.observe_space("alpha", &space, n <= 2, at).await.unwrap();
+            parking
+                .observe_space("alpha", &space, n <= 2, at)
+                .await
+                .unwrap();
         }
         let (_, park) = t.get_json(SMALL).await;
         assert_eq!(park["availableSpotNumber"], 3, "{backend}: {park}");
@@ -32,7 +35,10 @@ async fn availability_follows_space_observations() {
 
         // A car leaves; an older, reordered reading changes nothing.
         let later = at + Duration::seconds(30);
-        parking.observe_space("alpha", "small-b1-001", false, later).await.unwrap();
+        parking
+            .observe_space("alpha", "small-b1-001", false, later)
+            .await
+            .unwrap();
         let stale = parking
             .observe_space("alpha", "small-b1-001", true, at)
             .await
@@ -64,7 +70,12 @@ async fn car_parks_near_a_point_come_nearest_first_within_the_radius() {
     let (_, near) = t
         .get_json(&format!("{base}?near=29.5601,106.5801&radius_m=5000"))
         .await;
-    let ids: Vec<_> = near.as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
+    let ids: Vec<_> = near
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
     assert_eq!(ids, ["big", "small"], "{near}");
     assert!(near[0]["distance"].as_f64().unwrap() < 50.0);
     let (_, close) = t
@@ -72,7 +83,10 @@ async fn car_parks_near_a_point_come_nearest_first_within_the_radius() {
         .await;
     assert_eq!(close.as_array().unwrap().len(), 1, "{close}");
     let (status, body) = t.get_json(&format!("{base}?near=north")).await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_query")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
 }
 
 #[tokio::test]
@@ -83,17 +97,28 @@ async fn guidance_leads_to_the_nearest_car_park_with_room() {
     // `small` is full; `big` has room only on B2.
     for n in 1..=5 {
         let space = format!("small-b1-00{n}");
-        parking.observe_space("alpha", &space, true, now).await.unwrap();
+        parking
+            .observe_space("alpha", &space, true, now)
+            .await
+            .unwrap();
     }
     for n in 1..=30 {
         let space = format!("big-b1-{n:03}");
-        parking.observe_space("alpha", &space, true, now).await.unwrap();
+        parking
+            .observe_space("alpha", &space, true, now)
+            .await
+            .unwrap();
     }
-    parking.observe_space("alpha", "big-b2-004", false, now).await.unwrap();
+    parking
+        .observe_space("alpha", "big-b2-004", false, now)
+        .await
+        .unwrap();
 
     let near_small = "lat=29.5575&lon=106.5775";
     let (status, guide) = t
-        .get_json(&format!("/api/v1/districts/alpha/parking/guidance?{near_small}"))
+        .get_json(&format!(
+            "/api/v1/districts/alpha/parking/guidance?{near_small}"
+        ))
         .await;
     assert_eq!(status, 200, "{guide}");
     let guide = guide.as_array().unwrap();
@@ -117,15 +142,41 @@ async fn gate_counts_and_stays_become_flow_statistics() {
         let hour = Utc::now() - Duration::hours(3);
         let hour = hour - Duration::seconds(hour.timestamp() % 3600);
         let at = |min: i64| hour + Duration::minutes(min);
-        parking.observe_gate("alpha", "small-gate", 3, 0, at(5)).await.unwrap();
-        parking.observe_gate("alpha", "small", 1, 2, at(50)).await.unwrap();
-        parking.observe_gate("alpha", "small-gate", 0, 1, at(70)).await.unwrap();
-        assert!(parking.observe_gate("alpha", "nowhere", 1, 0, at(1)).await.is_err());
+        parking
+            .observe_gate("alpha", "small-gate", 3, 0, at(5))
+            .await
+            .unwrap();
+        parking
+            .observe_gate("alpha", "small", 1, 2, at(50))
+            .await
+            .unwrap();
+        parking
+            .observe_gate("alpha", "small-gate", 0, 1, at(70))
+            .await
+            .unwrap();
+        assert!(
+            parking
+                .observe_gate("alpha", "nowhere", 1, 0, at(1))
+                .await
+                .is_err()
+        );
         // Two stays: 30 and 90 minutes.
-        parking.observe_space("alpha", "small-b1-001", true, at(10)).await.unwrap();
-        parking.observe_space("alpha", "small-b1-002", true, at(20)).await.unwrap();
-        parking.observe_space("alpha", "small-b1-001", false, at(40)).await.unwrap();
-        parking.observe_space("alpha", "small-b1-002", false, at(110)).await.unwrap();
+        parking
+            .observe_space("alpha", "small-b1-001", true, at(10))
+            .await
+            .unwrap();
+        parking
+            .observe_space("alpha", "small-b1-002", true, at(20))
+            .await
+            .unwrap();
+        parking
+            .observe_space("alpha", "small-b1-001", false, at(40))
+            .await
+            .unwrap();
+        parking
+            .observe_space("alpha", "small-b1-002", false, at(110))
+            .await
+            .unwrap();
 
         let esc = |t: chrono::DateTime<Utc>| t.to_rfc3339().replace('+', "%2B");
         let (from, to) = (esc(at(0)), esc(at(180)));
@@ -146,7 +197,12 @@ async fn gate_counts_and_stays_become_flow_statistics() {
         assert_eq!(stats["averageStayMinutes"], 60.0, "{backend}: {stats}");
         assert_eq!(stats["turnover"], 0.4);
 
-        let (status, body) = t.get_json(&format!("{SMALL}/stats?from={to}&to={from}")).await;
-        assert_eq!((status, body["code"].as_str()), (400, Some("invalid_query")));
+        let (status, body) = t
+            .get_json(&format!("{SMALL}/stats?from={to}&to={from}"))
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("invalid_query"))
+        );
     }
 }

@@ -13,10 +13,10 @@ mod parking;
 
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, read_plugin};
-pub use parking::{
-    CarParkData, EntranceData, ParkingData, SPACE_CATEGORIES, SpaceData, SpaceGroup, load_parking,
-};
 pub use model::{
     DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind, RuntimeConfig,
     ServerConfig, StorageConfig,
+};
+pub use parking::{
+    CarParkData, EntranceData, ParkingData, SPACE_CATEGORIES, SpaceData, SpaceGroup, load_parking,
 };

@@ -31,8 +31,13 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// Space categories a data file may name.
-pub const SPACE_CATEGORIES: [&str; 5] =
-    ["standard", "disabled", "ev-charging", "family", "motorcycle"];
+pub const SPACE_CATEGORIES: [&str; 5] = [
+    "standard",
+    "disabled",
+    "ev-charging",
+    "family",
+    "motorcycle",
+];
 
 /// The whole data file.
 #[derive(Debug, Clone, Deserialize)]
@@ -151,8 +156,7 @@ pub fn load_parking(file: &Path) -> Result<ParkingData, ConfigError> {
     };
     let text = std::fs::read_to_string(file)
         .map_err(|e| err("(file)".into(), format!("failed to read: {e}")))?;
-    let de = toml::Deserializer::parse(&text)
-        .map_err(|e| err("(syntax)".into(), e.to_string()))?;
+    let de = toml::Deserializer::parse(&text).map_err(|e| err("(syntax)".into(), e.to_string()))?;
     let data: ParkingData = serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
         err(key, e.into_inner().message().to_owned())

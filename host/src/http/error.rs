@@ -5,8 +5,8 @@
 use crate::domain::parking::ParkingError;
 use crate::runtime::{PluginError, PluginFailure};
 use crate::storage::StorageError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -98,9 +98,7 @@ impl From<ParkingError> for ApiError {
             }
             ParkingError::UnknownCarPark(_) => Self::not_found("unknown_car_park", message),
             ParkingError::UnknownSpace(_) => Self::not_found("unknown_space", message),
-            ParkingError::UnknownReservation(_) => {
-                Self::not_found("unknown_reservation", message)
-            }
+            ParkingError::UnknownReservation(_) => Self::not_found("unknown_reservation", message),
             ParkingError::InvalidStay(_) => unprocessable("invalid_stay"),
             ParkingError::InvalidQuery(_) => Self::bad_request("invalid_query", message),
             ParkingError::NotOffered(_) => unprocessable("not_offered"),

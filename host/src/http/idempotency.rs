@@ -50,10 +50,7 @@ async fn run(state: AppState, request: Request, next: Next) -> Result<Response, 
         })?
         .to_owned();
     let path = request.uri().path().to_owned();
-    let scope = format!(
-        "district:{}",
-        path.split('/').nth(4).unwrap_or_default()
-    );
+    let scope = format!("district:{}", path.split('/').nth(4).unwrap_or_default());
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, state.body_limit)
         .await
@@ -77,13 +74,20 @@ async fn run(state: AppState, request: Request, next: Next) -> Result<Response, 
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let mut response = (status, body).into_response();
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             headers.insert(REPLAYED, HeaderValue::from_static("true"));
             return Ok(response);
         }
         crate::storage::Claim::InProgress => {
             let why = "a request with this idempotency key is still running; retry later";
-            return Err(ApiError::new(StatusCode::CONFLICT, "idempotency_in_progress", why));
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_in_progress",
+                why,
+            ));
         }
         crate::storage::Claim::Mismatch => {
             let why = "this idempotency key was used for a different request";
@@ -113,7 +117,9 @@ async fn run(state: AppState, request: Request, next: Next) -> Result<Response, 
         store.release(&scope, &key).await?;
     } else {
         let text = String::from_utf8_lossy(&bytes);
-        store.complete(&scope, &key, parts.status.as_u16(), &text).await?;
+        store
+            .complete(&scope, &key, parts.status.as_u16(), &text)
+            .await?;
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }

@@ -81,11 +81,26 @@ fn parking_routes(state: AppState) -> Router<AppState> {
     let at = |tail: &str| format!("/api/v1/districts/{{district}}/parking/{tail}");
     let posts = Router::new()
         .route(&at("reservations"), post(reservations::reserve))
-        .route(&at("reservations/{reservation}/pay"), post(reservations::pay))
-        .route(&at("reservations/{reservation}/cancel"), post(reservations::cancel))
-        .route(&at("reservations/{reservation}/check-in"), post(reservations::check_in))
-        .route(&at("reservations/{reservation}/check-out"), post(reservations::check_out))
-        .route_layer(middleware::from_fn_with_state(state, idempotency::idempotent));
+        .route(
+            &at("reservations/{reservation}/pay"),
+            post(reservations::pay),
+        )
+        .route(
+            &at("reservations/{reservation}/cancel"),
+            post(reservations::cancel),
+        )
+        .route(
+            &at("reservations/{reservation}/check-in"),
+            post(reservations::check_in),
+        )
+        .route(
+            &at("reservations/{reservation}/check-out"),
+            post(reservations::check_out),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state,
+            idempotency::idempotent,
+        ));
     Router::new()
         .route(&at("car-parks"), get(parking::car_parks))
         .route(&at("car-parks/{car_park}"), get(parking::car_park))

@@ -137,8 +137,7 @@ impl Runtime {
                     .map_err(|e| format!("bad pricing export: {e:#}"))?,
             ),
             PluginKind::Payment => PluginPre::Payment(
-                PaymentPre::new(instance_pre)
-                    .map_err(|e| format!("bad payment export: {e:#}"))?,
+                PaymentPre::new(instance_pre).map_err(|e| format!("bad payment export: {e:#}"))?,
             ),
         };
 

@@ -114,13 +114,15 @@ impl IdempotencyStore {
         status: u16,
         body: &str,
     ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2")
-            .bind(scope)
-            .bind(key)
-            .bind(i64::from(status))
-            .bind(body)
-            .execute(self.storage.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(i64::from(status))
+        .bind(body)
+        .execute(self.storage.pool())
+        .await?;
         Ok(())
     }
 

@@ -249,7 +249,10 @@ impl ParkingService {
         now: i64,
     ) -> Result<CarPark, ParkingError> {
         let hour = now.div_euclid(3_600_000) * 3_600_000;
-        let flow = self.store.flow_hours(district, &park.id, hour, hour + 1).await?;
+        let flow = self
+            .store
+            .flow_hours(district, &park.id, hour, hour + 1)
+            .await?;
         let (entered, exited, gate_seen) = flow
             .first()
             .map(|h| (h.entered, h.exited, Some(h.last_observed)))

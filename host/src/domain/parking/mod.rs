@@ -26,7 +26,7 @@ mod stats;
 
 pub use clock::Clock;
 pub use error::ParkingError;
-pub use inventory::{CarPark, Entrance, Guidance, GeoPoint, ParkingSpot};
+pub use inventory::{CarPark, Entrance, GeoPoint, Guidance, ParkingSpot};
 pub use observe::SpaceObservation;
 pub use quote::{ParkingQuote, QuoteLine, QuoteRequest, SpaceCategory, Vehicle};
 pub use reservations::{Reservation, ReserveRequest};

@@ -32,7 +32,10 @@ impl ParkingService {
     ) -> Result<Reservation, ParkingError> {
         let row = self.row(district, id).await?;
         let now = self.clock.now_ms();
-        if matches!(row.status.as_str(), "confirmed" | "checked_in" | "completed") {
+        if matches!(
+            row.status.as_str(),
+            "confirmed" | "checked_in" | "completed"
+        ) {
             return Ok(Reservation::from_row(district, row, now));
         }
         if row.status != "held" || row.hold_until <= now {
@@ -72,7 +75,14 @@ impl ParkingService {
             ..Transition::default()
         };
         let step = self
-            .step(district, row.clone(), "held", "confirmed", change, "the hold lapsed while paying")
+            .step(
+                district,
+                row.clone(),
+                "held",
+                "confirmed",
+                change,
+                "the hold lapsed while paying",
+            )
             .await;
         if step.is_err() {
             // The hold lapsed (or was cancelled) while the provider worked:
@@ -103,8 +113,15 @@ impl ParkingService {
         };
         match row.status.as_str() {
             "held" => {
-                self.step(district, row, "held", "cancelled", change, "the hold already lapsed")
-                    .await
+                self.step(
+                    district,
+                    row,
+                    "held",
+                    "cancelled",
+                    change,
+                    "the hold already lapsed",
+                )
+                .await
             }
             "confirmed" => {
                 let refund = if now < row.start_ms {

@@ -121,14 +121,24 @@ impl ParkingService {
     ) -> Result<Reservation, ParkingError> {
         self.check_district(district)?;
         let now = self.clock.now_ms();
-        let (start, end) = (request.start.timestamp_millis(), request.end.timestamp_millis());
+        let (start, end) = (
+            request.start.timestamp_millis(),
+            request.end.timestamp_millis(),
+        );
         if end <= start {
             return Err(ParkingError::InvalidStay("end must be after start".into()));
         }
         if start < now - PAST_SLACK_MS {
-            return Err(ParkingError::InvalidStay("the window starts in the past".into()));
+            return Err(ParkingError::InvalidStay(
+                "the window starts in the past".into(),
+            ));
         }
-        if self.store.car_park(district, &request.car_park).await?.is_none() {
+        if self
+            .store
+            .car_park(district, &request.car_park)
+            .await?
+            .is_none()
+        {
             return Err(ParkingError::UnknownCarPark(request.car_park.clone()));
         }
         let category = match &request.space {
@@ -153,7 +163,10 @@ impl ParkingService {
         let (policy, quote) = (policy?, quote?);
         let minutes = (end - start + 59_999) / 60_000;
         if minutes > i64::from(policy.max_stay_minutes) {
-            let why = format!("longer than the {} minutes allowed", policy.max_stay_minutes);
+            let why = format!(
+                "longer than the {} minutes allowed",
+                policy.max_stay_minutes
+            );
             return Err(ParkingError::InvalidStay(why));
         }
         if !policy.reservable.contains(&category.to_wit()) {
@@ -201,7 +214,11 @@ impl ParkingService {
         Ok(Reservation::from_row(district, row, self.clock.now_ms()))
     }
 
-    pub(super) async fn row(&self, district: &str, id: &str) -> Result<ReservationRow, ParkingError> {
+    pub(super) async fn row(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<ReservationRow, ParkingError> {
         self.check_district(district)?;
         self.store
             .reservation(district, id)
@@ -223,8 +240,15 @@ impl ParkingService {
             checked_in_at: Some(now),
             ..Transition::default()
         };
-        self.step(district, row, "confirmed", "checked_in", change, "only a paid reservation can check in")
-            .await
+        self.step(
+            district,
+            row,
+            "confirmed",
+            "checked_in",
+            change,
+            "only a paid reservation can check in",
+        )
+        .await
     }
 
     /// Checks a checked-in reservation out by hand.
@@ -236,8 +260,15 @@ impl ParkingService {
             checked_out_at: Some(now),
             ..Transition::default()
         };
-        self.step(district, row, "checked_in", "completed", change, "only a checked-in reservation can check out")
-            .await
+        self.step(
+            district,
+            row,
+            "checked_in",
+            "completed",
+            change,
+            "only a checked-in reservation can check out",
+        )
+        .await
     }
 
     /// Moves `row` from `from` to `to`, or explains why it cannot.
@@ -251,7 +282,11 @@ impl ParkingService {
         why: &'static str,
     ) -> Result<Reservation, ParkingError> {
         let now = change.now;
-        if !self.store.transition(district, &row.id, from, to, &change).await? {
+        if !self
+            .store
+            .transition(district, &row.id, from, to, &change)
+            .await?
+        {
             let current = self.row(district, &row.id).await?;
             return Err(self.wrong_state(&current, now, why));
         }
@@ -260,7 +295,12 @@ impl ParkingService {
         self.reservation(district, &row.id).await
     }
 
-    pub(super) fn wrong_state(&self, row: &ReservationRow, now: i64, why: &'static str) -> ParkingError {
+    pub(super) fn wrong_state(
+        &self,
+        row: &ReservationRow,
+        now: i64,
+        why: &'static str,
+    ) -> ParkingError {
         let status = Reservation::from_row("", row.clone(), now).status;
         ParkingError::WrongState {
             id: row.id.clone(),

@@ -62,14 +62,21 @@ impl ParkingService {
         to: i64,
     ) -> Result<FlowStats, ParkingError> {
         if to <= from {
-            return Err(ParkingError::InvalidQuery("`to` must be after `from`".into()));
+            return Err(ParkingError::InvalidQuery(
+                "`to` must be after `from`".into(),
+            ));
         }
         if to - from > MAX_PERIOD_MS {
-            return Err(ParkingError::InvalidQuery("the period is longer than 92 days".into()));
+            return Err(ParkingError::InvalidQuery(
+                "the period is longer than 92 days".into(),
+            ));
         }
         let total = self.spaces(district, car_park).await?.len() as i64;
         let hours = self.store.flow_hours(district, car_park, from, to).await?;
-        let stays = self.store.stay_figures(district, car_park, from, to).await?;
+        let stays = self
+            .store
+            .stay_figures(district, car_park, from, to)
+            .await?;
         let share = |n: f64| (total > 0).then(|| n / total as f64);
         Ok(FlowStats {
             car_park: car_park.to_owned(),
@@ -94,7 +101,9 @@ impl ParkingService {
                 .collect(),
             stays_started: stays.started,
             stays_ended: stays.ended,
-            average_stay_minutes: stays.average_ms.map(|ms| (ms / 60_000.0 * 10.0).round() / 10.0),
+            average_stay_minutes: stays
+                .average_ms
+                .map(|ms| (ms / 60_000.0 * 10.0).round() / 10.0),
             turnover: share(stays.started as f64).unwrap_or(0.0),
         })
     }

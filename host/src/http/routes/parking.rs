@@ -27,7 +27,10 @@ pub(crate) struct QuoteParams {
     category: Option<SpaceCategory>,
 }
 
-pub(super) fn timestamp(name: &'static str, value: &str) -> Result<DateTime<FixedOffset>, ApiError> {
+pub(super) fn timestamp(
+    name: &'static str,
+    value: &str,
+) -> Result<DateTime<FixedOffset>, ApiError> {
     DateTime::parse_from_rfc3339(value).map_err(|e| {
         let message = format!("{name} {value:?} is not an RFC 3339 timestamp: {e}");
         ApiError::bad_request("invalid_timestamp", message)
@@ -101,7 +104,10 @@ pub(crate) async fn car_parks(
 
 fn point(text: &str) -> Result<(f64, f64), ApiError> {
     let parsed = text.split_once(',').and_then(|(lat, lon)| {
-        Some((lat.trim().parse::<f64>().ok()?, lon.trim().parse::<f64>().ok()?))
+        Some((
+            lat.trim().parse::<f64>().ok()?,
+            lon.trim().parse::<f64>().ok()?,
+        ))
     });
     match parsed {
         Some((lat, lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
@@ -175,7 +181,9 @@ pub(crate) async fn guidance(
     let Query(params) = params?;
     let (lat, lon) = point(&format!("{},{}", params.lat, params.lon))?;
     let limit = params.limit.unwrap_or(3).clamp(1, 20);
-    Ok(Json(state.parking.guidance(&district, lat, lon, limit).await?))
+    Ok(Json(
+        state.parking.guidance(&district, lat, lon, limit).await?,
+    ))
 }
 
 /// The period to report on.
@@ -213,5 +221,7 @@ pub(crate) async fn stats(
         Some(f) => timestamp("from", f)?.timestamp_millis(),
         None => to - 24 * 3_600_000,
     };
-    Ok(Json(state.parking.stats(&district, &car_park, from, to).await?))
+    Ok(Json(
+        state.parking.stats(&district, &car_park, from, to).await?,
+    ))
 }

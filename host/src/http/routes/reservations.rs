@@ -112,10 +112,16 @@ pub(crate) async fn pay(
 ) -> Result<Json<Reservation>, ApiError> {
     let Json(body) = body?;
     if body.method.is_empty() {
-        return Err(ApiError::bad_request("invalid_method", "method must not be empty"));
+        return Err(ApiError::bad_request(
+            "invalid_method",
+            "method must not be empty",
+        ));
     }
     let attempt = headers.get(HEADER).and_then(|v| v.to_str().ok());
-    let paid = state.parking.pay(&district, &id, &body.method, attempt).await?;
+    let paid = state
+        .parking
+        .pay(&district, &id, &body.method, attempt)
+        .await?;
     Ok(Json(paid))
 }
 

@@ -182,7 +182,11 @@ impl ParkingStore {
     }
 
     /// The spaces of a car park, in floor and id order.
-    pub async fn spaces(&self, district: &str, car_park: &str) -> Result<Vec<SpaceRow>, StorageError> {
+    pub async fn spaces(
+        &self,
+        district: &str,
+        car_park: &str,
+    ) -> Result<Vec<SpaceRow>, StorageError> {
         let rows = sqlx::query(
             "SELECT id, car_park, floor, category, status, date_observed FROM parking_spaces \
              WHERE district = $1 AND car_park = $2 ORDER BY floor_index, id",

@@ -224,9 +224,8 @@ impl ParkingStore {
         district: &str,
         id: &str,
     ) -> Result<Option<ReservationRow>, StorageError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM parking_reservations WHERE district = $1 AND id = $2"
-        );
+        let sql =
+            format!("SELECT {COLUMNS} FROM parking_reservations WHERE district = $1 AND id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(district)
             .bind(id)
