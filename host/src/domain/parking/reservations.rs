@@ -193,7 +193,7 @@ impl ParkingService {
             ReserveOutcome::Reserved(row) => {
                 tracing::info!(district, car_park = %row.car_park, reservation = %row.id,
                     space = %row.space, amount = row.amount, "space held");
-                Ok(Reservation::from_row(district, row, now))
+                Ok(Reservation::from_row(district, *row, now))
             }
             ReserveOutcome::UnknownCarPark => {
                 Err(ParkingError::UnknownCarPark(request.car_park.clone()))

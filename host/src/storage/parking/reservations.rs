@@ -85,7 +85,7 @@ pub struct ReservationRow {
 #[derive(Debug)]
 pub enum ReserveOutcome {
     /// The space is held.
-    Reserved(ReservationRow),
+    Reserved(Box<ReservationRow>),
     /// No such car park.
     UnknownCarPark,
     /// No such space in that car park.
@@ -196,7 +196,7 @@ impl ParkingStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(ReserveOutcome::Reserved(ReservationRow {
+        Ok(ReserveOutcome::Reserved(Box::new(ReservationRow {
             id: new.id.clone(),
             car_park: new.car_park.clone(),
             space,
@@ -215,7 +215,7 @@ impl ParkingStore {
             created_at: new.now,
             checked_in_at: None,
             checked_out_at: None,
-        }))
+        })))
     }
 
     /// One reservation.
