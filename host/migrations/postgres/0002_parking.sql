@@ -36,6 +36,9 @@ CREATE TABLE parking_spaces (
     PRIMARY KEY (district, id)
 );
 CREATE INDEX parking_spaces_by_car_park ON parking_spaces (district, car_park, status);
+-- The order reservations pick spaces in, so the search stops at the first fit.
+CREATE INDEX parking_spaces_pick
+    ON parking_spaces (district, car_park, category, floor_index, id);
 
 CREATE TABLE parking_reservations (
     district      TEXT    NOT NULL,
@@ -64,7 +67,7 @@ CREATE TABLE parking_reservations (
 CREATE INDEX parking_reservations_by_space
     ON parking_reservations (district, space, status, start_ms, end_ms);
 CREATE INDEX parking_reservations_by_car_park
-    ON parking_reservations (district, car_park, status);
+    ON parking_reservations (district, car_park, status, hold_until);
 
 -- One row per stay a sensor saw: a space occupied, then free.
 CREATE TABLE parking_stays (

@@ -94,6 +94,10 @@ pub enum ReserveOutcome {
     NoSpace,
 }
 
+/// A space a car occupies now is not given to a window starting sooner
+/// than this, in ms: the car is unlikely to have left by then.
+const SOON_MS: i64 = 30 * 60_000;
+
 const COLUMNS: &str = "id, car_park, space, category, vehicle, start_ms, end_ms, status, \
      hold_until, grace_until, amount, currency, no_show_fee, payment_id, refunded, \
      created_at, checked_in_at, checked_out_at";
@@ -152,11 +156,11 @@ impl ParkingStore {
         let sql = format!(
             "SELECT s.id FROM parking_spaces s WHERE s.district = $1 AND s.car_park = $2 \
              AND s.category = $3 AND s.status <> 'closed' AND ($4 = '' OR s.id = $4) \
+             AND (s.status <> 'occupied' OR $5 > $7 + {SOON_MS}) \
              AND NOT EXISTS (SELECT 1 FROM parking_reservations r \
                WHERE r.district = s.district AND r.space = s.id \
                AND r.start_ms < $6 AND r.end_ms > $5 AND {}) \
-             ORDER BY CASE s.status WHEN 'free' THEN 0 ELSE 1 END, s.floor_index, s.id \
-             LIMIT 1",
+             ORDER BY s.floor_index, s.id LIMIT 1",
             blocking("$7")
         );
         let space: Option<String> = sqlx::query(sqlx::AssertSqlSafe(sql))
