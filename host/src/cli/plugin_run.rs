@@ -246,7 +246,12 @@ async fn payment_call(
 fn payment_json(p: &runtime::Payment) -> Value {
     json!({
         "id": p.id,
-        "status": format!("{:?}", p.status).to_lowercase(),
+        "status": match p.status {
+            runtime::PaymentStatus::Pending => "pending",
+            runtime::PaymentStatus::Succeeded => "succeeded",
+            runtime::PaymentStatus::Declined => "declined",
+            runtime::PaymentStatus::Refunded => "refunded",
+        },
         "amount": p.amount,
         "currency": p.currency,
         "reference": p.reference,

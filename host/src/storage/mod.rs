@@ -73,6 +73,9 @@ impl Storage {
         pool = match backend {
             // One writer at a time is SQLite's rule anyway; WAL lets readers
             // go on while it writes.
+            // Every connection to `:memory:` is a database of its own, so
+            // an in-memory database gets exactly one.
+            Backend::Sqlite if url.contains(":memory:") => pool.max_connections(1),
             Backend::Sqlite => pool.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
