@@ -49,3 +49,16 @@ fn a_fixture_of_the_wrong_shape_is_refused() {
     assert!(!ok);
     assert!(stderr.contains("needs \"request\""), "{stderr}");
 }
+
+#[test]
+fn a_payment_plugin_creates_and_confirms_a_fixture_payment_offline() {
+    let (ok, stdout, stderr) = run(
+        "payment_sim.wasm",
+        "plugins/payment-sim/fixtures/create.json",
+    );
+    assert!(ok, "{stderr}");
+    let result: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(result["create"]["status"], "pending", "{result}");
+    assert_eq!(result["confirm"]["status"], "succeeded", "{result}");
+    assert_eq!(result["confirm"]["amount"], 1800);
+}

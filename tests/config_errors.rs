@@ -54,7 +54,7 @@ fn the_shipped_config_passes() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("2 districts, 4 plugins, all loaded"),
+        stdout.contains("2 districts, 6 plugins, all loaded"),
         "{stdout}"
     );
 }
@@ -120,4 +120,37 @@ fn a_file_that_is_not_a_component_is_refused() {
     std::fs::write(&junk, b"this is not wasm").unwrap();
     let config = one_plugin("", &junk.display().to_string());
     assert_refused(&config, "district[0].plugin[0]", "not a loadable component");
+}
+
+#[test]
+fn a_bad_parking_data_file_is_refused_with_its_file_key_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("parking.toml");
+    std::fs::write(
+        &data,
+        "[[car_park]]\nid = \"p\"\nname = \"P\"\nlat = 29.5\nlon = 106.5\nfloors = [\"B1\"]\n\
+         [[car_park.entrance]]\nid = \"p-gate\"\nname = \"Gate\"\nlat = 29.5\nlon = 106.5\n\
+         [[car_park.spaces]]\nfloor = \"B1\"\ncategory = \"valet\"\ncount = 3\n",
+    )
+    .unwrap();
+    let config = format!(
+        "[[district]]\nid = \"alpha\"\nname = \"Alpha\"\nparking = \"{}\"\n",
+        data.display()
+    );
+    let file = dir.path().join("plaza.toml");
+    std::fs::write(&file, config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plaza"))
+        .args(["check", "--config"])
+        .arg(&file)
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains(&data.display().to_string()), "{stderr}");
+    assert!(
+        stderr.contains("car_park[0].spaces[0].category"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"valet\" is not one of"), "{stderr}");
 }

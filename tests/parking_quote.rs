@@ -106,6 +106,11 @@ async fn the_openapi_document_describes_every_api_route() {
     for path in [
         "/api/v1/districts",
         "/api/v1/districts/{district}/parking/quote",
+        "/api/v1/districts/{district}/parking/car-parks",
+        "/api/v1/districts/{district}/parking/car-parks/{car_park}/stats",
+        "/api/v1/districts/{district}/parking/guidance",
+        "/api/v1/districts/{district}/parking/reservations",
+        "/api/v1/districts/{district}/parking/reservations/{reservation}/pay",
         "/api/v1/openapi.json",
     ] {
         assert!(

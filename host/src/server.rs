@@ -70,6 +70,8 @@ pub struct Plaza {
     pub events: EventBus,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// Parking services; device ingest feeds its `observe_*` hooks.
+    pub parking: ParkingService,
 }
 
 impl Plaza {
@@ -110,7 +112,10 @@ impl Plaza {
         if restored > 0 {
             tracing::info!(restored, "activated plugin versions restored");
         }
+        let parking = ParkingService::new(registry.clone(), runtime.clone(), &storage);
+        parking.seed(&config).await?;
         Ok(Self {
+            parking,
             config,
             storage,
             runtime,
@@ -126,7 +131,7 @@ impl Plaza {
         http::router(AppState {
             registry: self.registry.clone(),
             runtime: self.runtime.clone(),
-            parking: ParkingService::new(self.registry.clone(), self.runtime.clone()),
+            parking: self.parking.clone(),
             storage: self.storage.clone(),
             metrics: self.metrics.clone(),
             body_limit: self.config.server.body_limit_bytes,

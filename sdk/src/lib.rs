@@ -9,6 +9,7 @@
 //! | --- | --- | --- | --- |
 //! | `http-endpoint` | `http-endpoint` | [`endpoint::Handler`] | [`http_endpoint!`] |
 //! | `parking-pricing` | `parking-pricing` | [`pricing::Pricing`] | [`parking_pricing!`] |
+//! | `payment` | `payment` | [`payment::Provider`] | [`payment_provider!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
@@ -29,6 +30,8 @@ pub mod endpoint;
 pub mod host;
 #[cfg(feature = "http-endpoint")]
 pub mod outbound;
+#[cfg(feature = "payment")]
+pub mod payment;
 #[cfg(feature = "parking-pricing")]
 pub mod pricing;
 

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod db;
+pub mod parking;
 
 use plaza::server::{RunningServer, ServeOptions, start};
 use std::path::{Path, PathBuf};
@@ -115,6 +116,24 @@ impl TestServer {
     /// `http://addr` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.server.url())
+    }
+
+    /// POST `body` as JSON to `path` with an optional idempotency key,
+    /// returning status and JSON body.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        key: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body)
     }
 
     /// GET `path`, returning status and JSON body.

@@ -7,6 +7,9 @@
 //! - http-endpoint: `"request": {"method", "path", "headers", "body"}`
 //! - parking-pricing: `"quote": {"start", "end", "vehicle", "category"}`,
 //!   or `"call": "policy"` / `"call": "self-check"`.
+//! - payment: `"payment": {"amount", "currency", "reference",
+//!   "idempotency_key", "method"}` creates and confirms a payment, or
+//!   `"call": "self-check"`.
 
 use crate::config::PluginKind;
 use crate::domain::parking::{SpaceCategory, Vehicle};
@@ -32,7 +35,25 @@ struct Fixture {
     config: serde_json::Map<String, Value>,
     request: Option<FixtureRequest>,
     quote: Option<FixtureQuote>,
+    payment: Option<FixturePayment>,
     call: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixturePayment {
+    amount: i64,
+    #[serde(default = "cny")]
+    currency: String,
+    #[serde(default)]
+    reference: String,
+    idempotency_key: String,
+    #[serde(default)]
+    method: String,
+}
+
+fn cny() -> String {
+    "CNY".into()
 }
 
 #[derive(Deserialize)]
@@ -124,6 +145,7 @@ pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
             json!({ "status": response.status().as_u16(), "body": body })
         }
         PluginKind::ParkingPricing => pricing_call(&runtime, &loaded, fixture).await?,
+        PluginKind::Payment => payment_call(&runtime, &loaded, fixture).await?,
     };
     let took = started.elapsed();
     println!("{}", serde_json::to_string_pretty(&output)?);
@@ -184,4 +206,56 @@ async fn pricing_call(
             "a parking-pricing fixture needs \"quote\" or \"call\": \"policy\" | \"self-check\""
         ),
     }
+}
+
+async fn payment_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    let Some(p) = fixture.payment else {
+        if fixture.call.as_deref() == Some("self-check") {
+            return Ok(match runtime::payment_self_check(runtime, plugin).await? {
+                Ok(()) => json!({ "self_check": "ok" }),
+                Err(why) => json!({ "self_check": why }),
+            });
+        }
+        bail!("a payment fixture needs \"payment\" or \"call\": \"self-check\"");
+    };
+    let request = runtime::CreateRequest {
+        amount: p.amount,
+        currency: p.currency,
+        reference: p.reference,
+        idempotency_key: p.idempotency_key,
+        method: p.method,
+    };
+    let created = match runtime::create_payment(runtime, plugin, &request).await? {
+        Ok(payment) => payment,
+        Err(e) => return Ok(json!({ "create": { "error": format!("{e:?}") } })),
+    };
+    let confirmed = runtime::confirm_payment(runtime, plugin, &created.id).await?;
+    Ok(json!({
+        "create": payment_json(&created),
+        "confirm": match &confirmed {
+            Ok(payment) => payment_json(payment),
+            Err(e) => json!({ "error": format!("{e:?}") }),
+        },
+    }))
+}
+
+fn payment_json(p: &runtime::Payment) -> Value {
+    json!({
+        "id": p.id,
+        "status": match p.status {
+            runtime::PaymentStatus::Pending => "pending",
+            runtime::PaymentStatus::Succeeded => "succeeded",
+            runtime::PaymentStatus::Declined => "declined",
+            runtime::PaymentStatus::Refunded => "refunded",
+        },
+        "amount": p.amount,
+        "currency": p.currency,
+        "reference": p.reference,
+        "refunded": p.refunded,
+        "decline_reason": p.decline_reason,
+    })
 }

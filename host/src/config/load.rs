@@ -36,6 +36,11 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
     let base = file.parent().unwrap_or(Path::new("."));
     resolve_paths(&mut config, base);
     validate(&config).map_err(|(key, reason)| err(&key, reason))?;
+    for district in &mut config.districts {
+        if let Some(path) = &district.parking {
+            district.parking_data = Some(super::parking::load_parking(path)?);
+        }
+    }
     Ok(config)
 }
 
@@ -63,6 +68,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
     for district in &mut config.districts {
         for plugin in &mut district.plugins {
             plugin.path = base.join(&plugin.path);
+        }
+        if let Some(parking) = &mut district.parking {
+            *parking = base.join(&*parking);
         }
     }
 }
@@ -109,6 +117,7 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
 
         let mut plugins = HashSet::new();
         let mut pricing = None;
+        let mut payment = None;
         for (p, plugin) in district.plugins.iter().enumerate() {
             let at = format!("{at}.plugin[{p}]");
             validate_id(&format!("{at}.id"), &plugin.id)?;
@@ -120,6 +129,12 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
                 && let Some(first) = pricing.replace(&plugin.id)
             {
                 let reason = format!("the district already prices parking with {first:?}");
+                return Err((format!("{at}.kind"), reason));
+            }
+            if plugin.kind == PluginKind::Payment
+                && let Some(first) = payment.replace(&plugin.id)
+            {
+                let reason = format!("the district already takes payments with {first:?}");
                 return Err((format!("{at}.kind"), reason));
             }
             validate_limits(&format!("{at}.limits"), &plugin.limits)?;
@@ -175,7 +190,7 @@ fn check_topic_filter(filter: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn validate_id(key: &str, id: &str) -> Result<(), Invalid> {
+pub(super) fn validate_id(key: &str, id: &str) -> Result<(), Invalid> {
     let ok = !id.is_empty()
         && id.len() <= 63
         && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())

@@ -3,15 +3,20 @@
 //!
 //! `model` holds the types as they appear in the file; `load` reads a file,
 //! resolves relative paths against the file's folder and refuses anything
-//! wrong with a [`ConfigError`] naming file, key and reason. The reference
+//! wrong with a [`ConfigError`] naming file, key and reason; `parking`
+//! reads a district's parking data file the same way. The reference
 //! for every key is the README's "Configuration" section.
 
 mod load;
 mod model;
+mod parking;
 
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{
     BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind,
     RuntimeConfig, ServerConfig, StorageConfig,
+};
+pub use parking::{
+    CarParkData, EntranceData, ParkingData, SPACE_CATEGORIES, SpaceData, SpaceGroup, load_parking,
 };

@@ -1,5 +1,6 @@
 //! The configuration file's shape. Every table refuses unknown keys.
 
+use super::parking::ParkingData;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -139,6 +140,12 @@ pub struct DistrictConfig {
     /// The district's plugins, written `[[district.plugin]]`.
     #[serde(default, rename = "plugin")]
     pub plugins: Vec<PluginConfig>,
+    /// Its parking data file (car parks and spaces); relative to the
+    /// config file.
+    pub parking: Option<PathBuf>,
+    /// That file's contents, read and checked when the config loads.
+    #[serde(skip)]
+    pub parking_data: Option<ParkingData>,
 }
 
 fn default_utc_offset() -> i32 {
@@ -153,6 +160,8 @@ pub enum PluginKind {
     HttpEndpoint,
     /// Prices parking stays and sets reservation policy.
     ParkingPricing,
+    /// Takes payments from shoppers (create, confirm, refund).
+    Payment,
 }
 
 impl PluginKind {
@@ -161,6 +170,7 @@ impl PluginKind {
         match self {
             PluginKind::HttpEndpoint => "http-endpoint",
             PluginKind::ParkingPricing => "parking-pricing",
+            PluginKind::Payment => "payment",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! operators, calling district plugins for policy. Services take and return
 //! plain types and typed errors; they know nothing of axum or HTTP.
 //!
-//! - `parking`: parking quotes priced by the district's pricing plugin.
+//! - `parking`: car parks, availability, quotes, reservations, payment,
+//!   guidance and flow statistics.
 
 pub mod parking;

@@ -5,7 +5,9 @@
 use crate::admin::AdminError;
 use crate::domain::parking::ParkingError;
 use crate::runtime::{PluginError, PluginFailure};
+use crate::storage::StorageError;
 use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -148,6 +150,8 @@ impl From<AdminError> for ApiError {
 impl From<ParkingError> for ApiError {
     fn from(e: ParkingError) -> Self {
         let message = e.to_string();
+        let unprocessable = |code| Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, &message);
+        let conflict = |code| Self::new(StatusCode::CONFLICT, code, &message);
         match e {
             ParkingError::UnknownDistrict(d) => {
                 Self::not_found("unknown_district", message).with_district(&d)
@@ -155,14 +159,52 @@ impl From<ParkingError> for ApiError {
             ParkingError::NoPricing(d) => {
                 Self::not_found("no_parking_pricing", message).with_district(&d)
             }
-            ParkingError::InvalidStay(_) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_stay", message)
+            ParkingError::NoPayment(d) => {
+                Self::not_found("no_payment_provider", message).with_district(&d)
             }
-            ParkingError::NotOffered(_) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "not_offered", message)
+            ParkingError::UnknownCarPark(_) => Self::not_found("unknown_car_park", message),
+            ParkingError::UnknownSpace(_) => Self::not_found("unknown_space", message),
+            ParkingError::UnknownReservation(_) => Self::not_found("unknown_reservation", message),
+            ParkingError::InvalidStay(_) => unprocessable("invalid_stay"),
+            ParkingError::InvalidQuery(_) => Self::bad_request("invalid_query", message),
+            ParkingError::NotOffered(_) => unprocessable("not_offered"),
+            ParkingError::NotReservable(_) => unprocessable("not_reservable"),
+            ParkingError::NoSpace { .. } => conflict("no_space"),
+            ParkingError::WrongState { .. } => conflict("reservation_state"),
+            ParkingError::PaymentDeclined(_) => {
+                Self::new(StatusCode::PAYMENT_REQUIRED, "payment_declined", message)
             }
+            ParkingError::PaymentRefused(_) => unprocessable("payment_refused"),
             ParkingError::Plugin(e) => e.into(),
+            ParkingError::Storage(e) => e.into(),
         }
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        tracing::error!(error = %e, "storage failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "storage_failed",
+            "the database failed; try again",
+        )
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(e: JsonRejection) -> Self {
+        let status = match e {
+            JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self::new(status, "invalid_json", e.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> Self {
+        Self::bad_request("invalid_query", e.body_text())
     }
 }
 

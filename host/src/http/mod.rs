@@ -1,6 +1,6 @@
 //! The HTTP surface (axum): system routes, plugin endpoints, the host API
 //! and its OpenAPI document. `error` is the one place errors become
-//! responses.
+//! responses; `idempotency` replays POSTs retried with the same key.
 //!
 //! | route | module |
 //! | --- | --- |
@@ -8,10 +8,13 @@
 //! | `/d/{district}/{plugin}/{*path}` | `routes::plugins` |
 //! | `GET /api/v1/districts` | `routes::districts` |
 //! | `GET /api/v1/districts/{district}/parking/quote` | `routes::parking` |
+//! | `GET .../parking/car-parks[/{id}[/spaces,/stats]]`, `.../guidance` | `routes::parking` |
+//! | `POST .../parking/reservations[/{id}/pay,cancel,check-in,check-out]` | `routes::reservations` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
 mod error;
+pub mod idempotency;
 mod openapi;
 mod routes;
 
@@ -28,7 +31,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use std::sync::Arc;
 
 /// What every handler may reach.
@@ -68,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/districts/{district}/parking/quote",
             get(routes::parking::quote),
         )
+        .merge(parking_routes(state.clone()))
         .route("/api/v1/openapi.json", get(openapi::document))
         .nest("/admin/v1", routes::admin::router(&state))
         .fallback(routes::system::not_found)
@@ -76,6 +80,42 @@ pub fn router(state: AppState) -> Router {
             count_responses,
         ))
         .with_state(state)
+}
+
+/// Parking routes; the POSTs honour `Idempotency-Key`.
+fn parking_routes(state: AppState) -> Router<AppState> {
+    use routes::{parking, reservations};
+    let at = |tail: &str| format!("/api/v1/districts/{{district}}/parking/{tail}");
+    let posts = Router::new()
+        .route(&at("reservations"), post(reservations::reserve))
+        .route(
+            &at("reservations/{reservation}/pay"),
+            post(reservations::pay),
+        )
+        .route(
+            &at("reservations/{reservation}/cancel"),
+            post(reservations::cancel),
+        )
+        .route(
+            &at("reservations/{reservation}/check-in"),
+            post(reservations::check_in),
+        )
+        .route(
+            &at("reservations/{reservation}/check-out"),
+            post(reservations::check_out),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state,
+            idempotency::idempotent,
+        ));
+    Router::new()
+        .route(&at("car-parks"), get(parking::car_parks))
+        .route(&at("car-parks/{car_park}"), get(parking::car_park))
+        .route(&at("car-parks/{car_park}/spaces"), get(parking::spaces))
+        .route(&at("car-parks/{car_park}/stats"), get(parking::stats))
+        .route(&at("guidance"), get(parking::guidance))
+        .route(&at("reservations/{reservation}"), get(reservations::get))
+        .merge(posts)
 }
 
 /// Counts every response by route template and status.

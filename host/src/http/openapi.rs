@@ -2,8 +2,11 @@
 //! annotations so it cannot drift from the code.
 
 use super::error::ApiError;
-use super::routes::{districts, parking};
-use crate::domain::parking::{ParkingQuote, QuoteLine, SpaceCategory, Vehicle};
+use super::routes::{districts, parking, reservations};
+use crate::domain::parking::{
+    CarPark, Entrance, FlowStats, GeoPoint, Guidance, HourStats, ParkingQuote, ParkingSpot,
+    QuoteLine, Reservation, SpaceCategory, Vehicle,
+};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -14,13 +17,38 @@ use utoipa::OpenApi;
         title = "Plaza host API",
         description = "Smart business district services"
     ),
-    paths(districts::list, parking::quote, document),
+    paths(
+        districts::list,
+        parking::quote,
+        parking::car_parks,
+        parking::car_park,
+        parking::spaces,
+        parking::stats,
+        parking::guidance,
+        reservations::reserve,
+        reservations::get,
+        reservations::pay,
+        reservations::cancel,
+        reservations::check_in,
+        reservations::check_out,
+        document
+    ),
     components(schemas(
         ApiError,
         ParkingQuote,
         QuoteLine,
         Vehicle,
         SpaceCategory,
+        CarPark,
+        Entrance,
+        GeoPoint,
+        ParkingSpot,
+        Guidance,
+        FlowStats,
+        HourStats,
+        Reservation,
+        reservations::ReserveBody,
+        reservations::PayBody,
         districts::DistrictSummary,
         districts::PluginSummary
     ))

@@ -1,7 +1,7 @@
 //! Host-side bindings generated from the `plaza:district` contract in
 //! `wit/`. The `parking-pricing` world brings the shared host interfaces
-//! along; the `http-endpoint` world's export is served through
-//! `wasmtime-wasi-http`'s own `wasi:http` bindings.
+//! along and `payment` reuses them; the `http-endpoint` world's export is
+//! served through `wasmtime-wasi-http`'s own `wasi:http` bindings.
 #![allow(missing_docs)]
 
 wasmtime::component::bindgen!({
@@ -13,3 +13,22 @@ wasmtime::component::bindgen!({
     },
     exports: { default: async },
 });
+
+/// The `payment` world, reusing the shared host interfaces generated above
+/// so one set of host implementations serves every world.
+pub mod payment {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "plaza:district/payment",
+        with: {
+            "plaza:district/types": super::plaza::district::types,
+            "plaza:district/log": super::plaza::district::log,
+            "plaza:district/config": super::plaza::district::config,
+            "plaza:district/kv": super::plaza::district::kv,
+            "plaza:district/clock": super::plaza::district::clock,
+            "plaza:district/events": super::plaza::district::events,
+        },
+        imports: { default: trappable },
+        exports: { default: async },
+    });
+}

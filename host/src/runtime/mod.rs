@@ -9,7 +9,7 @@
 //!   interfaces (`log`, `config`, `kv`, `clock`, `events`) it may call.
 //! - `invoke`: the per-call path shared by every world: fresh store,
 //!   deadline, memory cap, error classification, metrics.
-//! - `endpoint` and `pricing`: calls into each world's exports.
+//! - `endpoint`, `pricing` and `payment`: calls into each world's exports.
 //! - `error`: the typed failures callers branch on.
 //! - `capabilities`: what a component imports, and the checks an uploaded
 //!   component passes before it may run.
@@ -26,6 +26,7 @@ mod host_api;
 mod invoke;
 mod limits;
 mod outbound;
+mod payment;
 mod plugin;
 mod pricing;
 mod state;
@@ -37,6 +38,10 @@ pub use capabilities::{
 };
 pub use error::{PluginError, PluginFailure};
 pub use limits::ResolvedLimits;
+pub use payment::{
+    CreateRequest, Payment, PaymentError, PaymentResult, PaymentStatus, RefundRequest,
+    confirm_payment, create_payment, get_payment, payment_self_check, refund_payment,
+};
 pub use plugin::{FILES_GUEST_PATH, Plugin, PluginMeta, PluginSpec, Sandbox, detect_kind};
 pub use pricing::{
     Policy, Price, PriceLine, PricingError, SpaceCategory, Stay, VehicleType, policy, quote,

@@ -2,11 +2,12 @@
 //! pre-instantiated form ready for a fresh instance per call.
 
 use super::bindings::ParkingPricingPre;
+use super::bindings::payment::PaymentPre;
 use super::cache::CacheOutcome;
 use super::capabilities::{Capability, capabilities};
 use super::limits::ResolvedLimits;
 use super::state::PluginState;
-use super::{Runtime, pricing};
+use super::{Runtime, payment, pricing};
 use crate::config::PluginKind;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -82,6 +83,7 @@ pub struct PluginMeta {
 pub(crate) enum PluginPre {
     Endpoint(ProxyPre<PluginState>),
     Pricing(ParkingPricingPre<PluginState>),
+    Payment(PaymentPre<PluginState>),
 }
 
 /// A plugin ready to serve.
@@ -106,11 +108,15 @@ pub fn detect_kind(engine: &Engine, component: &Component) -> Result<PluginKind,
         if name.starts_with("plaza:district/pricing@0.1.") {
             return Ok(PluginKind::ParkingPricing);
         }
+        if name.starts_with("plaza:district/payments@0.1.") {
+            return Ok(PluginKind::Payment);
+        }
         names.push(name.to_owned());
     }
     Err(format!(
         "exports no world this host supports (it exports: {}); supported: \
-         wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x",
+         wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x, \
+         plaza:district/payments@0.1.x",
         if names.is_empty() {
             "nothing".to_owned()
         } else {
@@ -164,6 +170,9 @@ impl Runtime {
                 ParkingPricingPre::new(instance_pre)
                     .map_err(|e| format!("bad pricing export: {e:#}"))?,
             ),
+            PluginKind::Payment => PluginPre::Payment(
+                PaymentPre::new(instance_pre).map_err(|e| format!("bad payment export: {e:#}"))?,
+            ),
         };
 
         let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
@@ -191,12 +200,15 @@ impl Runtime {
                 .await
                 .map_err(|e| format!("failed to instantiate: {e:#}"))?;
         }
-        if kind == PluginKind::ParkingPricing {
-            match pricing::self_check(self, &plugin).await {
-                Ok(Ok(())) => {}
-                Ok(Err(why)) => return Err(format!("self-check failed: {why}")),
-                Err(e) => return Err(format!("self-check failed: {}", e.failure)),
-            }
+        let checked = match kind {
+            PluginKind::ParkingPricing => Some(pricing::self_check(self, &plugin).await),
+            PluginKind::Payment => Some(payment::payment_self_check(self, &plugin).await),
+            PluginKind::HttpEndpoint => None,
+        };
+        match checked {
+            None | Some(Ok(Ok(()))) => {}
+            Some(Ok(Err(why))) => return Err(format!("self-check failed: {why}")),
+            Some(Err(e)) => return Err(format!("self-check failed: {}", e.failure)),
         }
         tracing::info!(district = %plugin.meta.district, plugin = %plugin.meta.id,
             kind = %kind, sha256 = %plugin.meta.sha256, cache = ?outcome, "plugin loaded");

@@ -4,18 +4,22 @@
 //! Queries are written once in SQL both databases accept and run through
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
-//! nothing of plugins or HTTP: each store (`kv`, `tokens`, `artifacts`, `versions`,
-//! `audit`) takes plain values.
+//! nothing of plugins or HTTP: each store (`kv`, `tokens`, `artifacts`,
+//! `versions`, `audit`, `parking`, `idempotency`) takes plain values.
 
 mod artifacts;
 mod audit;
+mod idempotency;
 mod kv;
+pub mod parking;
 mod tokens;
 mod versions;
 
 pub use artifacts::ArtifactStore;
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
+pub use idempotency::{Claim, IdempotencyStore};
 pub use kv::{KvError, KvScope, KvStore};
+pub use parking::ParkingStore;
 pub use tokens::{TokenRecord, TokenStore};
 pub use versions::{VersionRecord, VersionStore};
 
@@ -77,6 +81,9 @@ impl Storage {
         pool = match backend {
             // One writer at a time is SQLite's rule anyway; WAL lets readers
             // go on while it writes.
+            // Every connection to `:memory:` is a database of its own, so
+            // an in-memory database gets exactly one.
+            Backend::Sqlite if url.contains(":memory:") => pool.max_connections(1),
             Backend::Sqlite => pool.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
@@ -148,6 +155,16 @@ impl Storage {
     /// The audit log.
     pub fn audit(&self) -> AuditStore {
         AuditStore::new(self.clone())
+    }
+
+    /// Parking inventory, reservations and flow.
+    pub fn parking(&self) -> ParkingStore {
+        ParkingStore::new(self.clone())
+    }
+
+    /// Stored responses of idempotent requests.
+    pub fn idempotency(&self) -> IdempotencyStore {
+        IdempotencyStore::new(self.clone())
     }
 
     /// Closes every connection.

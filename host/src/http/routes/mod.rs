@@ -4,4 +4,5 @@ pub(super) mod admin;
 pub(super) mod districts;
 pub(super) mod parking;
 pub(super) mod plugins;
+pub(super) mod reservations;
 pub(super) mod system;

@@ -1,12 +1,11 @@
-//! Parking quotes: a stay priced by the district's `parking-pricing`
-//! plugin.
+//! Quotes: a stay priced by the district's `parking-pricing` plugin, and
+//! the vocabulary (vehicle, space category) shared with reservations.
 
+use super::{ParkingError, ParkingService};
 use crate::config::PluginKind;
-use crate::registry::Registry;
-use crate::runtime::{self, PluginError, PricingError, Runtime, Stay};
+use crate::runtime::{self, Policy, PricingError, Stay};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// What is parked.
@@ -80,71 +79,22 @@ pub struct ParkingQuote {
     pub lines: Vec<QuoteLine>,
 }
 
-/// Why a quote could not be given.
-#[derive(Debug, thiserror::Error)]
-pub enum ParkingError {
-    /// No such district.
-    #[error("no district {0:?}")]
-    UnknownDistrict(String),
-    /// The district has no pricing plugin.
-    #[error("district {0:?} has no parking-pricing plugin")]
-    NoPricing(String),
-    /// The stay itself is wrong.
-    #[error("invalid stay: {0}")]
-    InvalidStay(String),
-    /// The district does not offer this stay.
-    #[error("not offered: {0}")]
-    NotOffered(String),
-    /// The pricing plugin failed.
-    #[error(transparent)]
-    Plugin(#[from] PluginError),
-}
-
-/// Parking services of every district.
-#[derive(Clone)]
-pub struct ParkingService {
-    registry: Arc<Registry>,
-    runtime: Arc<Runtime>,
-}
-
 impl ParkingService {
-    /// A service over these districts.
-    pub fn new(registry: Arc<Registry>, runtime: Arc<Runtime>) -> Self {
-        Self { registry, runtime }
-    }
-
     /// Prices a stay in `district`.
     pub async fn quote(
         &self,
         district: &str,
         request: &QuoteRequest,
     ) -> Result<ParkingQuote, ParkingError> {
-        let entry = self
-            .registry
-            .district(district)
-            .ok_or_else(|| ParkingError::UnknownDistrict(district.to_owned()))?;
-        let plugin = entry
-            .plugin_of_kind(PluginKind::ParkingPricing)
-            .ok_or_else(|| ParkingError::NoPricing(district.to_owned()))?;
+        let plugin = self.plugin(district, PluginKind::ParkingPricing)?;
         if request.end <= request.start {
             return Err(ParkingError::InvalidStay("end must be after start".into()));
         }
         let stay = Stay {
             start: request.start.timestamp_millis(),
             end: request.end.timestamp_millis(),
-            vehicle: match request.vehicle {
-                Vehicle::Car => runtime::VehicleType::Car,
-                Vehicle::Motorcycle => runtime::VehicleType::Motorcycle,
-                Vehicle::Van => runtime::VehicleType::Van,
-                Vehicle::Coach => runtime::VehicleType::Coach,
-            },
-            category: match request.category {
-                SpaceCategory::Standard => runtime::SpaceCategory::Standard,
-                SpaceCategory::Disabled => runtime::SpaceCategory::Disabled,
-                SpaceCategory::EvCharging => runtime::SpaceCategory::EvCharging,
-                SpaceCategory::Family => runtime::SpaceCategory::Family,
-                SpaceCategory::Motorcycle => runtime::SpaceCategory::Motorcycle,
-            },
+            vehicle: request.vehicle.to_wit(),
+            category: request.category.to_wit(),
         };
         let price = match runtime::quote(&self.runtime, &plugin, &stay).await? {
             Ok(price) => price,
@@ -167,5 +117,70 @@ impl ParkingService {
                 })
                 .collect(),
         })
+    }
+
+    /// The district's reservation policy, from its pricing plugin.
+    pub async fn policy(&self, district: &str) -> Result<Policy, ParkingError> {
+        let plugin = self.plugin(district, PluginKind::ParkingPricing)?;
+        Ok(runtime::policy(&self.runtime, &plugin).await?)
+    }
+}
+
+impl Vehicle {
+    /// The name used in URLs, JSON and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vehicle::Car => "car",
+            Vehicle::Motorcycle => "motorcycle",
+            Vehicle::Van => "van",
+            Vehicle::Coach => "coach",
+        }
+    }
+
+    /// The contract's value.
+    pub fn to_wit(self) -> runtime::VehicleType {
+        match self {
+            Vehicle::Car => runtime::VehicleType::Car,
+            Vehicle::Motorcycle => runtime::VehicleType::Motorcycle,
+            Vehicle::Van => runtime::VehicleType::Van,
+            Vehicle::Coach => runtime::VehicleType::Coach,
+        }
+    }
+}
+
+impl SpaceCategory {
+    /// The name used in URLs, JSON, data files and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpaceCategory::Standard => "standard",
+            SpaceCategory::Disabled => "disabled",
+            SpaceCategory::EvCharging => "ev-charging",
+            SpaceCategory::Family => "family",
+            SpaceCategory::Motorcycle => "motorcycle",
+        }
+    }
+
+    /// The category with this name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            SpaceCategory::Standard,
+            SpaceCategory::Disabled,
+            SpaceCategory::EvCharging,
+            SpaceCategory::Family,
+            SpaceCategory::Motorcycle,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == name)
+    }
+
+    /// The contract's value.
+    pub fn to_wit(self) -> runtime::SpaceCategory {
+        match self {
+            SpaceCategory::Standard => runtime::SpaceCategory::Standard,
+            SpaceCategory::Disabled => runtime::SpaceCategory::Disabled,
+            SpaceCategory::EvCharging => runtime::SpaceCategory::EvCharging,
+            SpaceCategory::Family => runtime::SpaceCategory::Family,
+            SpaceCategory::Motorcycle => runtime::SpaceCategory::Motorcycle,
+        }
     }
 }
