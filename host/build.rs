@@ -69,7 +69,16 @@ fn watch(root: &Path, plugins: &Path) {
         "cargo:rerun-if-changed={}",
         plugins.join("Cargo.lock").display()
     );
-    for dir in ["district-info", "tariff", "payment-sim", "testing"] {
+    for dir in [
+        "district-info",
+        "tariff",
+        "payment-sim",
+        "promo-threshold",
+        "promo-category",
+        "promo-bundle",
+        "promo-coupon",
+        "testing",
+    ] {
         println!("cargo:rerun-if-changed={}", plugins.join(dir).display());
     }
 }

@@ -139,6 +139,8 @@ pub enum PluginKind {
     ParkingPricing,
     /// Takes payments from shoppers (create, confirm, refund).
     Payment,
+    /// Turns a shopper's cart into discounts; a district may have several.
+    Promotion,
 }
 
 impl PluginKind {
@@ -148,6 +150,7 @@ impl PluginKind {
             PluginKind::HttpEndpoint => "http-endpoint",
             PluginKind::ParkingPricing => "parking-pricing",
             PluginKind::Payment => "payment",
+            PluginKind::Promotion => "promotion",
         }
     }
 }

@@ -9,7 +9,8 @@
 //!   interfaces (`log`, `config`, `kv`, `clock`, `events`) it may call.
 //! - `invoke`: the per-call path shared by every world: fresh store,
 //!   deadline, memory cap, error classification, metrics.
-//! - `endpoint`, `pricing` and `payment`: calls into each world's exports.
+//! - `endpoint`, `pricing`, `payment` and `promotion`: calls into each
+//!   world's exports.
 //! - `error`: the typed failures callers branch on.
 
 mod bindings;
@@ -24,6 +25,7 @@ mod outbound;
 mod payment;
 mod plugin;
 mod pricing;
+mod promotion;
 mod state;
 
 pub use cache::CacheOutcome;
@@ -34,6 +36,10 @@ pub use payment::{
     confirm_payment, create_payment, get_payment, payment_self_check, refund_payment,
 };
 pub use plugin::{Plugin, PluginMeta, PluginSpec, detect_kind};
+pub use promotion::{
+    CartLine, CouponUse, Discount, Offer, PromotionCart, PromotionShopper, apply_promotion,
+    promotion_self_check,
+};
 pub use pricing::{
     Policy, Price, PriceLine, PricingError, SpaceCategory, Stay, VehicleType, policy, quote,
     self_check,
