@@ -3,6 +3,7 @@
 //! same way, through [`start`].
 
 use crate::config::{self, ConfigError, PlazaConfig};
+use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
 use crate::events::EventBus;
 use crate::http::{self, AppState};
@@ -67,6 +68,8 @@ pub struct Plaza {
     pub events: EventBus,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// Commerce services, seeded from the districts' data files.
+    pub commerce: CommerceService,
 }
 
 impl Plaza {
@@ -111,6 +114,13 @@ impl Plaza {
             .map_err(StartError::Runtime)?;
         let runtime = Arc::new(runtime);
         let registry = Arc::new(Registry::load(&config, &options.config, &runtime).await?);
+        let commerce = CommerceService::new(
+            &config,
+            registry.clone(),
+            runtime.clone(),
+            storage.commerce(),
+        );
+        commerce.seed().await?;
         Ok(Self {
             config,
             storage,
@@ -118,6 +128,7 @@ impl Plaza {
             registry,
             events,
             metrics,
+            commerce,
         })
     }
 
@@ -127,6 +138,7 @@ impl Plaza {
             registry: self.registry.clone(),
             runtime: self.runtime.clone(),
             parking: ParkingService::new(self.registry.clone(), self.runtime.clone()),
+            commerce: self.commerce.clone(),
             storage: self.storage.clone(),
             metrics: self.metrics.clone(),
             body_limit: self.config.server.body_limit_bytes,

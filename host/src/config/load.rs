@@ -36,6 +36,11 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
     let base = file.parent().unwrap_or(Path::new("."));
     resolve_paths(&mut config, base);
     validate(&config).map_err(|(key, reason)| err(&key, reason))?;
+    for district in &mut config.districts {
+        if let Some(path) = &district.commerce {
+            district.commerce_data = Some(super::load_commerce(path)?);
+        }
+    }
     Ok(config)
 }
 
@@ -63,6 +68,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
     for district in &mut config.districts {
         for plugin in &mut district.plugins {
             plugin.path = base.join(&plugin.path);
+        }
+        if let Some(commerce) = &mut district.commerce {
+            *commerce = base.join(&*commerce);
         }
     }
 }

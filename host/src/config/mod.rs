@@ -3,12 +3,19 @@
 //!
 //! `model` holds the types as they appear in the file; `load` reads a file,
 //! resolves relative paths against the file's folder and refuses anything
-//! wrong with a [`ConfigError`] naming file, key and reason. The reference
+//! wrong with a [`ConfigError`] naming file, key and reason. `commerce`
+//! reads a district's commerce data file (merchants, catalogue, guarantee
+//! policy) the same way. The reference
 //! for every key is the README's "Configuration" section.
 
+mod commerce;
 mod load;
 mod model;
 
+pub use commerce::{
+    CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
+};
+pub(crate) use commerce::check_id;
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, read_plugin};
 pub use model::{

@@ -123,6 +123,12 @@ pub struct DistrictConfig {
     /// The district's plugins, written `[[district.plugin]]`.
     #[serde(default, rename = "plugin")]
     pub plugins: Vec<PluginConfig>,
+    /// Commerce data file (merchants, catalogue, guarantee policy);
+    /// relative to the config file. None: the district sells nothing.
+    pub commerce: Option<PathBuf>,
+    /// The commerce data file as read and checked at load.
+    #[serde(skip)]
+    pub commerce_data: Option<super::CommerceData>,
 }
 
 fn default_utc_offset() -> i32 {

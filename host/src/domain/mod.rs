@@ -3,5 +3,8 @@
 //! plain types and typed errors; they know nothing of axum or HTTP.
 //!
 //! - `parking`: parking quotes priced by the district's pricing plugin.
+//! - `commerce`: catalogue, carts priced by promotion plugins, orders,
+//!   reviews and the guarantee fund.
 
+pub mod commerce;
 pub mod parking;

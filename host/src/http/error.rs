@@ -2,8 +2,10 @@
 //! `{"code": ..., "message": ...}` with `district`, `plugin` and `reason`
 //! when a plugin is at fault. `code` is stable; `message` is for people.
 
+use crate::domain::commerce::CommerceError;
 use crate::domain::parking::ParkingError;
 use crate::runtime::{PluginError, PluginFailure};
+use crate::storage::StorageError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -97,6 +99,49 @@ impl From<ParkingError> for ApiError {
             }
             ParkingError::Plugin(e) => e.into(),
         }
+    }
+}
+
+impl From<CommerceError> for ApiError {
+    fn from(e: CommerceError) -> Self {
+        use CommerceError as E;
+        let message = e.to_string();
+        let (status, code) = match e {
+            E::UnknownDistrict(_) => (StatusCode::NOT_FOUND, "unknown_district"),
+            E::NoCommerce(_) => (StatusCode::NOT_FOUND, "no_commerce"),
+            E::UnknownMerchant(_) => (StatusCode::NOT_FOUND, "unknown_merchant"),
+            E::UnknownItem(_) => (StatusCode::NOT_FOUND, "unknown_item"),
+            E::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),
+            E::InvalidRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            E::OutOfStock(_) => (StatusCode::CONFLICT, "out_of_stock"),
+            E::InvalidTransition { .. } => (StatusCode::CONFLICT, "invalid_transition"),
+            E::WrongPickupCode(_) => (StatusCode::FORBIDDEN, "wrong_pickup_code"),
+            E::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            E::NoPaymentProvider(_) => (StatusCode::SERVICE_UNAVAILABLE, "no_payment_provider"),
+            E::PaymentDeclined(_) => (StatusCode::PAYMENT_REQUIRED, "payment_declined"),
+            E::PaymentFailed(_) => (StatusCode::BAD_GATEWAY, "payment_failed"),
+            E::NotEligible(_) => (StatusCode::FORBIDDEN, "no_completed_order"),
+            E::AlreadyReviewed(_) => (StatusCode::CONFLICT, "already_reviewed"),
+            E::ClaimRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "claim_refused"),
+            E::FundExhausted(_) => (StatusCode::CONFLICT, "fund_exhausted"),
+            E::Duplicate(_) => (StatusCode::CONFLICT, "already_exists"),
+            E::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            E::Plugin(e) => return e.into(),
+            E::Storage(e) => return e.into(),
+        };
+        Self::new(status, code, message)
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        tracing::error!(error = %e, "storage failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "storage_failed",
+            "the database failed; try again",
+        )
     }
 }
 

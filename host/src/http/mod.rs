@@ -8,6 +8,7 @@
 //! | `/d/{district}/{plugin}/{*path}` | `routes::plugins` |
 //! | `GET /api/v1/districts` | `routes::districts` |
 //! | `GET /api/v1/districts/{district}/parking/quote` | `routes::parking` |
+//! | `/api/v1/districts/{district}/commerce/...`, `/api/v1/merchant/...` | `routes::commerce` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 
 mod error;
@@ -17,6 +18,7 @@ mod routes;
 pub use error::ApiError;
 pub use openapi::ApiDoc;
 
+use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     /// Parking services.
     pub parking: ParkingService,
+    /// Commerce services.
+    pub commerce: CommerceService,
     /// The database.
     pub storage: Storage,
     /// Metrics of this server.
@@ -62,6 +66,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/districts/{district}/parking/quote",
             get(routes::parking::quote),
         )
+        .merge(routes::commerce::router())
         .route("/api/v1/openapi.json", get(openapi::document))
         .fallback(routes::system::not_found)
         .layer(middleware::from_fn_with_state(

@@ -4,10 +4,15 @@
 //! Queries are written once in SQL both databases accept and run through
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
-//! nothing of plugins or HTTP: each store (`kv`, ...) takes plain values.
+//! nothing of plugins or HTTP: each store (`kv`, `commerce`,
+//! `idempotency`, ...) takes plain values.
 
+pub mod commerce;
+mod idempotency;
 mod kv;
 
+pub use commerce::CommerceStore;
+pub use idempotency::{Claim as IdempotencyClaim, IdempotencyStore};
 pub use kv::{KvError, KvScope, KvStore};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -119,6 +124,16 @@ impl Storage {
     /// Key-value data of plugins.
     pub fn kv(&self) -> KvStore {
         KvStore::new(self.clone())
+    }
+
+    /// Merchants, catalogue, orders, reviews and the guarantee fund.
+    pub fn commerce(&self) -> CommerceStore {
+        CommerceStore::new(self.clone())
+    }
+
+    /// Idempotency keys of POST requests.
+    pub fn idempotency(&self) -> IdempotencyStore {
+        IdempotencyStore::new(self.clone())
     }
 
     /// Closes every connection.

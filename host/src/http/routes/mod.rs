@@ -1,5 +1,6 @@
 //! Route handlers, one file per resource.
 
+pub(super) mod commerce;
 pub(super) mod districts;
 pub(super) mod parking;
 pub(super) mod plugins;
