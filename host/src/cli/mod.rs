@@ -1,6 +1,8 @@
-//! The `plaza` command line: `serve`, `check` and `plugin run`.
+//! The `plaza` command line: `serve`, `check`, `plugin run` and
+//! `merchant token`.
 
 mod check;
+mod merchant;
 mod plugin_run;
 mod serve;
 
@@ -58,6 +60,33 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Work with merchants.
+    Merchant {
+        /// What to do for a merchant.
+        #[command(subcommand)]
+        command: MerchantCommand,
+    },
+}
+
+/// `plaza merchant ...`
+#[derive(Debug, Subcommand)]
+pub enum MerchantCommand {
+    /// Create a token a merchant uses for `/api/v1/merchant/...`; it is
+    /// printed once and only its hash is stored.
+    Token {
+        /// Config file.
+        #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
+        config: PathBuf,
+        /// Database URL, overriding `[storage] url`.
+        #[arg(long, env = "PLAZA_DATABASE_URL")]
+        database_url: Option<String>,
+        /// District id.
+        #[arg(long)]
+        district: String,
+        /// Merchant id.
+        #[arg(long)]
+        merchant: String,
+    },
 }
 
 /// `plaza plugin ...`
@@ -94,6 +123,15 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Plugin {
             command: PluginCommand::Run { plugin, input },
         } => plugin_run::run(plugin, input).await,
+        Command::Merchant {
+            command:
+                MerchantCommand::Token {
+                    config,
+                    database_url,
+                    district,
+                    merchant,
+                },
+        } => merchant::token(config, database_url, district, merchant).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -70,7 +70,15 @@ impl Storage {
         };
         let options = AnyConnectOptions::from_str(url).map_err(StorageError::Connect)?;
         let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        // Every connection to `:memory:` is a database of its own: keep
+        // exactly one, for good.
+        let in_memory = url.contains(":memory:");
         pool = match backend {
+            Backend::Sqlite if in_memory => pool
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None),
             // One writer at a time is SQLite's rule anyway; WAL lets readers
             // go on while it writes.
             Backend::Sqlite => pool.max_connections(8).after_connect(|conn, _| {
