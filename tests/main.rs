@@ -6,6 +6,7 @@
 mod support;
 
 mod cli;
+mod commerce;
 mod config_errors;
 mod containment;
 mod endpoints;

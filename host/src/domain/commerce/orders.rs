@@ -20,6 +20,7 @@ use crate::storage::commerce::{
     NewOrder, NewOrderLine, OrderRecord, Transition, random_digits, random_id,
 };
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use utoipa::ToSchema;
 
 /// How the shopper gets the order.
@@ -320,7 +321,13 @@ impl CommerceService {
             amount: order.total,
             currency: order.currency.clone(),
             reference: order.id.clone(),
-            idempotency_key: format!("order:{district}:{}", order.id),
+            // A retry with the same method finds the same payment; another
+            // method (after a decline) makes a new one.
+            idempotency_key: format!(
+                "order:{district}:{}:{}",
+                order.id,
+                &hex::encode(sha2::Sha256::digest(method.as_bytes()))[..16]
+            ),
             method: method.to_owned(),
         };
         let created = runtime::create_payment(&self.runtime, &plugin, &request)
