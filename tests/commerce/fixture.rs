@@ -76,15 +76,37 @@ pub fn config(data: &std::path::Path) -> String {
         )
     };
     let alpha = [
-        promotion("threshold", "promo_threshold.wasm", "every = 30000, off = 5000", ""),
-        promotion("tea-week", "promo_category.wasm", "category = \"tea\", percent = 20", ""),
-        promotion("base-bundle", "promo_bundle.wasm",
-            "items = [\"pot-base\"], buy = 2, free = 1", ""),
-        promotion("coupons", "promo_coupon.wasm",
+        promotion(
+            "threshold",
+            "promo_threshold.wasm",
+            "every = 30000, off = 5000",
+            "",
+        ),
+        promotion(
+            "tea-week",
+            "promo_category.wasm",
+            "category = \"tea\", percent = 20",
+            "",
+        ),
+        promotion(
+            "base-bundle",
+            "promo_bundle.wasm",
+            "items = [\"pot-base\"], buy = 2, free = 1",
+            "",
+        ),
+        promotion(
+            "coupons",
+            "promo_coupon.wasm",
             "coupons = [{ code = \"CODE10\", off = 1000 }, { code = \"OLD\", off = 500, \
-             valid_until = \"2020-01-01T00:00:00+08:00\" }]", ""),
-        promotion("vip", "promo_coupon.wasm",
-            "exclusive = true, coupons = [{ code = \"VIP\", off = 20000, per_shopper = 5 }]", ""),
+             valid_until = \"2020-01-01T00:00:00+08:00\" }]",
+            "",
+        ),
+        promotion(
+            "vip",
+            "promo_coupon.wasm",
+            "exclusive = true, coupons = [{ code = \"VIP\", off = 20000, per_shopper = 5 }]",
+            "",
+        ),
     ]
     .concat();
     let fast = "timeout_ms = 200";
@@ -92,7 +114,12 @@ pub fn config(data: &std::path::Path) -> String {
         promotion("trap", "hostile_promotion.wasm", "mode = \"trap\"", ""),
         promotion("spin", "hostile_promotion.wasm", "mode = \"loop\"", fast),
         promotion("absurd", "hostile_promotion.wasm", "mode = \"absurd\"", ""),
-        promotion("threshold", "promo_threshold.wasm", "every = 30000, off = 5000", ""),
+        promotion(
+            "threshold",
+            "promo_threshold.wasm",
+            "every = 30000, off = 5000",
+            "",
+        ),
     ]
     .concat();
     format!("{}{}", district("alpha", &alpha), district("beta", &beta))
@@ -164,6 +191,9 @@ impl Commerce {
     /// A merchant token, made the way `plaza merchant token` makes it.
     pub async fn token(&self, district: &str, merchant: &str) -> String {
         let commerce = &self.t.server.plaza.commerce;
-        commerce.issue_merchant_token(district, merchant).await.unwrap()
+        commerce
+            .issue_merchant_token(district, merchant)
+            .await
+            .unwrap()
     }
 }

@@ -24,7 +24,10 @@ async fn a_pickup_order_is_placed_paid_readied_collected_reviewed_and_claimed() 
     let (status, body) = c
         .post(&P("alpha", "/merchants/hotpot/reviews"), "s1", review, None)
         .await;
-    assert_eq!((status, body["code"].as_str()), (403, Some("no_completed_order")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("no_completed_order"))
+    );
 
     // Order for pick-up: stock is reserved at once.
     let order = json!({ "items": [{ "item": "hotpot-set", "quantity": 1 }] });
@@ -47,26 +50,53 @@ async fn a_pickup_order_is_placed_paid_readied_collected_reviewed_and_claimed() 
     let (status, body) = c
         .post(&pay, "s1", json!({ "method": "tok_decline" }), None)
         .await;
-    assert_eq!((status, body["code"].as_str()), (402, Some("payment_declined")));
-    let (status, paid) = c.post(&pay, "s1", json!({ "method": "tok_visa" }), None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (402, Some("payment_declined"))
+    );
+    let (status, paid) = c
+        .post(&pay, "s1", json!({ "method": "tok_visa" }), None)
+        .await;
     assert_eq!(status, 200, "{paid}");
     assert_eq!(paid["order"]["status"], "paid");
-    assert!(paid["order"]["payment_id"].as_str().unwrap().starts_with("sim_"));
+    assert!(
+        paid["order"]["payment_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("sim_")
+    );
 
     // The merchant readies it; a wrong code is refused; the right one hands it over.
     let (status, body) = c.merchant(Method::POST, &ready, Some(&token), None).await;
-    assert_eq!((status, body["status"].as_str()), (200, Some("ready")), "{body}");
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("ready")),
+        "{body}"
+    );
     let collect = format!("/api/v1/merchant/orders/{id}/collect");
     let wrong = json!({ "code": "not-it" });
-    let (status, _) = c.merchant(Method::POST, &collect, Some(&token), Some(wrong)).await;
+    let (status, _) = c
+        .merchant(Method::POST, &collect, Some(&token), Some(wrong))
+        .await;
     assert_eq!(status, 403);
     let right = json!({ "code": code });
-    let (status, body) = c.merchant(Method::POST, &collect, Some(&token), Some(right)).await;
-    assert_eq!((status, body["status"].as_str()), (200, Some("collected")), "{body}");
+    let (status, body) = c
+        .merchant(Method::POST, &collect, Some(&token), Some(right))
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("collected")),
+        "{body}"
+    );
 
     // Collected: it cannot be cancelled any more.
     let (status, _) = c
-        .post(&P("alpha", &format!("/orders/{id}/cancel")), "s1", json!({}), None)
+        .post(
+            &P("alpha", &format!("/orders/{id}/cancel")),
+            "s1",
+            json!({}),
+            None,
+        )
         .await;
     assert_eq!(status, 409);
 
@@ -80,8 +110,13 @@ async fn a_pickup_order_is_placed_paid_readied_collected_reviewed_and_claimed() 
     let (status, _) = c.post(&reviews, "s1", review, None).await;
     assert_eq!(status, 409);
     let (_, merchant) = c.t.get_json(&P("alpha", "/merchants/hotpot")).await;
-    assert_eq!((merchant["rating_count"].as_i64(), merchant["rating_average"].as_f64()),
-        (Some(1), Some(4.0)));
+    assert_eq!(
+        (
+            merchant["rating_count"].as_i64(),
+            merchant["rating_average"].as_f64()
+        ),
+        (Some(1), Some(4.0))
+    );
 
     // A claim pays out at once, capped by policy; the fund moves by exactly that.
     let (_, before) = c.t.get_json(&P("alpha", "/fund")).await;
@@ -93,13 +128,23 @@ async fn a_pickup_order_is_placed_paid_readied_collected_reviewed_and_claimed() 
     assert_eq!(paid["paid"], 3000, "capped at max_payout_per_claim");
     let (_, after) = c.t.get_json(&P("alpha", "/fund")).await;
     assert_eq!(after["balance"].as_i64().unwrap(), 100000 - 3000);
-    let ledger: i64 = after["ledger"].as_array().unwrap().iter()
-        .map(|e| e["amount"].as_i64().unwrap()).sum();
+    let ledger: i64 = after["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["amount"].as_i64().unwrap())
+        .sum();
     assert_eq!(ledger, after["balance"].as_i64().unwrap());
-    assert_eq!(after["recoveries"][0], json!({ "merchant": "hotpot", "owed": 3000 }));
+    assert_eq!(
+        after["recoveries"][0],
+        json!({ "merchant": "hotpot", "owed": 3000 })
+    );
     let bad = json!({ "reason": "not-delivered", "amount": 100 });
     let (status, body) = c.post(&claims, "s1", bad, None).await;
-    assert_eq!((status, body["code"].as_str()), (422, Some("claim_refused")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("claim_refused"))
+    );
     let (_, all) = c.t.get_json(&P("alpha", "/claims")).await;
     assert_eq!(all.as_array().unwrap().len(), 1);
 }
@@ -113,34 +158,63 @@ async fn merchant_tokens_reach_only_their_own_merchant() {
     let (_, placed) = c.post(&P("alpha", "/orders"), "s1", order, None).await;
     let id = placed["order"]["id"].as_str().unwrap();
 
-    let (status, body) = c.merchant(Method::GET, "/api/v1/merchant/orders", None, None).await;
+    let (status, body) = c
+        .merchant(Method::GET, "/api/v1/merchant/orders", None, None)
+        .await;
     assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
     let bad = Some("pzm_not-a-token");
-    let (status, _) = c.merchant(Method::GET, "/api/v1/merchant/orders", bad, None).await;
+    let (status, _) = c
+        .merchant(Method::GET, "/api/v1/merchant/orders", bad, None)
+        .await;
     assert_eq!(status, 401);
 
-    let (_, mine) = c.merchant(Method::GET, "/api/v1/merchant/orders", Some(&hotpot), None).await;
+    let (_, mine) = c
+        .merchant(Method::GET, "/api/v1/merchant/orders", Some(&hotpot), None)
+        .await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
-    let (_, theirs) = c.merchant(Method::GET, "/api/v1/merchant/orders", Some(&tea), None).await;
+    let (_, theirs) = c
+        .merchant(Method::GET, "/api/v1/merchant/orders", Some(&tea), None)
+        .await;
     assert_eq!(theirs.as_array().unwrap().len(), 0);
     let path = format!("/api/v1/merchant/orders/{id}");
     let (status, _) = c.merchant(Method::GET, &path, Some(&tea), None).await;
     assert_eq!(status, 403);
     let change = Some(json!({ "price": 1 }));
     let (status, _) = c
-        .merchant(Method::PATCH, "/api/v1/merchant/items/pot-base", Some(&tea), change)
+        .merchant(
+            Method::PATCH,
+            "/api/v1/merchant/items/pot-base",
+            Some(&tea),
+            change,
+        )
         .await;
     assert_eq!(status, 403);
     let change = Some(json!({ "price": 5200, "stock": 7 }));
     let (status, item) = c
-        .merchant(Method::PATCH, "/api/v1/merchant/items/pot-base", Some(&hotpot), change)
+        .merchant(
+            Method::PATCH,
+            "/api/v1/merchant/items/pot-base",
+            Some(&hotpot),
+            change,
+        )
         .await;
-    assert_eq!((status, item["price"].as_i64(), item["stock"].as_i64()),
-        (200, Some(5200), Some(7)), "{item}");
-    let new = Some(json!({ "id": "oolong", "name": "Oolong", "kind": "goods", "price": 3000,
-        "stock": 5 }));
-    let (status, item) = c.merchant(Method::POST, "/api/v1/merchant/items", Some(&tea), new).await;
-    assert_eq!((status, item["merchant"].as_str()), (201, Some("tea")), "{item}");
+    assert_eq!(
+        (status, item["price"].as_i64(), item["stock"].as_i64()),
+        (200, Some(5200), Some(7)),
+        "{item}"
+    );
+    let new = Some(
+        json!({ "id": "oolong", "name": "Oolong", "kind": "goods", "price": 3000,
+        "stock": 5 }),
+    );
+    let (status, item) = c
+        .merchant(Method::POST, "/api/v1/merchant/items", Some(&tea), new)
+        .await;
+    assert_eq!(
+        (status, item["merchant"].as_str()),
+        (201, Some("tea")),
+        "{item}"
+    );
 }
 
 #[tokio::test]
@@ -154,7 +228,10 @@ async fn an_idempotency_key_places_an_order_once() {
     assert_eq!(first["order"]["id"], again["order"]["id"]);
     let other = json!({ "items": [{ "item": "tuocha", "quantity": 3 }] });
     let (status, body) = c.post(&path, "s1", other, Some("k-1")).await;
-    assert_eq!((status, body["code"].as_str()), (422, Some("idempotency_key_reused")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("idempotency_key_reused"))
+    );
     let (_, items) = c.t.get_json(&P("alpha", "/items?q=tuocha")).await;
     assert_eq!(items[0]["stock"], 48, "reserved once");
 }

@@ -34,13 +34,19 @@ async fn promotions_stack_in_order_and_an_exclusive_offer_wins_only_when_better(
     assert_eq!(cart["discount"], 5000 + 5280 + 3960 + 1000);
     assert_eq!(cart["total"], 46200 - 15240);
     for plugin in ["threshold", "tea-week", "coupons"] {
-        assert_eq!(outcome(&cart, plugin)["status"], "applied", "{plugin}: {cart}");
+        assert_eq!(
+            outcome(&cart, plugin)["status"],
+            "applied",
+            "{plugin}: {cart}"
+        );
     }
     assert_eq!(outcome(&cart, "base-bundle")["status"], "nothing");
     assert_eq!(cart["lines"][0]["discount"], 5280);
 
     // The exclusive VIP coupon (20,000) beats the whole stack (15,240).
-    let (_, vip) = c.post(&price, "p1", tea_cart(&["CODE10", "VIP"]), None).await;
+    let (_, vip) = c
+        .post(&price, "p1", tea_cart(&["CODE10", "VIP"]), None)
+        .await;
     assert_eq!(vip["total"], 46200 - 20000, "{vip}");
     assert_eq!(outcome(&vip, "vip")["status"], "applied");
     assert_eq!(outcome(&vip, "threshold")["status"], "not-chosen");
@@ -48,7 +54,10 @@ async fn promotions_stack_in_order_and_an_exclusive_offer_wins_only_when_better(
     // Buy two get one free on the hotpot base.
     let bundle = json!({ "items": [{ "item": "pot-base", "quantity": 3 }] });
     let (_, cart) = c.post(&price, "p1", bundle, None).await;
-    assert_eq!((cart["discount"].as_i64(), cart["total"].as_i64()), (Some(4800), Some(9600)));
+    assert_eq!(
+        (cart["discount"].as_i64(), cart["total"].as_i64()),
+        (Some(4800), Some(9600))
+    );
 
     // An expired coupon gives nothing.
     let (_, old) = c.post(&price, "p1", tea_cart(&["OLD"]), None).await;
@@ -60,7 +69,12 @@ async fn a_coupon_is_used_up_by_an_order_and_freed_by_its_cancellation() {
     let c = Commerce::start(None).await;
     let price = Commerce::path("alpha", "/cart/price");
     let (status, placed) = c
-        .post(&Commerce::path("alpha", "/orders"), "p2", tea_cart(&["CODE10"]), None)
+        .post(
+            &Commerce::path("alpha", "/orders"),
+            "p2",
+            tea_cart(&["CODE10"]),
+            None,
+        )
         .await;
     assert_eq!(status, 201, "{placed}");
     assert_eq!(placed["order"]["total"], 46200 - 15240);
@@ -72,9 +86,17 @@ async fn a_coupon_is_used_up_by_an_order_and_freed_by_its_cancellation() {
     assert!(coupon.is_some(), "{placed}");
 
     let (_, again) = c.post(&price, "p2", tea_cart(&["CODE10"]), None).await;
-    assert_eq!(outcome(&again, "coupons")["status"], "nothing", "once per shopper");
+    assert_eq!(
+        outcome(&again, "coupons")["status"],
+        "nothing",
+        "once per shopper"
+    );
     let (_, other) = c.post(&price, "p3", tea_cart(&["CODE10"]), None).await;
-    assert_eq!(outcome(&other, "coupons")["status"], "applied", "another shopper may");
+    assert_eq!(
+        outcome(&other, "coupons")["status"],
+        "applied",
+        "another shopper may"
+    );
 
     let id = placed["order"]["id"].as_str().unwrap();
     let cancel = Commerce::path("alpha", &format!("/orders/{id}/cancel"));
@@ -89,13 +111,21 @@ async fn hostile_promotions_never_break_checkout_nor_go_below_zero() {
     let c = Commerce::start(None).await;
     let cart = json!({ "items": [{ "item": "hotpot-set", "quantity": 2 }] });
     let (status, priced) = c
-        .post(&Commerce::path("beta", "/cart/price"), "h1", cart.clone(), None)
+        .post(
+            &Commerce::path("beta", "/cart/price"),
+            "h1",
+            cart.clone(),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{priced}");
     assert_eq!(outcome(&priced, "trap")["status"], "failed");
     let spin = outcome(&priced, "spin");
     assert_eq!(spin["status"], "failed");
-    assert!(spin["error"].as_str().unwrap().contains("deadline"), "{spin}");
+    assert!(
+        spin["error"].as_str().unwrap().contains("deadline"),
+        "{spin}"
+    );
     let absurd = outcome(&priced, "absurd");
     assert_eq!(absurd["dropped"], 2, "{absurd}");
     assert!(absurd["clamped"].as_u64().unwrap() >= 1, "{absurd}");
@@ -113,10 +143,19 @@ async fn hostile_promotions_never_break_checkout_nor_go_below_zero() {
     assert_eq!(placed["order"]["total"], 0);
     let id = placed["order"]["id"].as_str().unwrap();
     let pay = Commerce::path("beta", &format!("/orders/{id}/pay"));
-    let (status, paid) = c.post(&pay, "h1", json!({ "method": "tok_visa" }), None).await;
-    assert_eq!((status, paid["order"]["status"].as_str()), (200, Some("paid")), "{paid}");
+    let (status, paid) = c
+        .post(&pay, "h1", json!({ "method": "tok_visa" }), None)
+        .await;
+    assert_eq!(
+        (status, paid["order"]["status"].as_str()),
+        (200, Some("paid")),
+        "{paid}"
+    );
 
     let (_, metrics) = (0, c.t.client.get(c.t.url("/metrics")).send().await.unwrap());
     let text = metrics.text().await.unwrap();
-    assert!(text.contains("plugin=\"trap\""), "plugin failures are counted");
+    assert!(
+        text.contains("plugin=\"trap\""),
+        "plugin failures are counted"
+    );
 }

@@ -8,22 +8,32 @@ use serde_json::json;
 async fn race(database_url: Option<String>, backend: &str) {
     let c = Commerce::start(database_url).await;
     let path = Commerce::path("alpha", "/orders");
-    let attempts = (0..16).map(|n| {
-        let c = &c;
-        let path = &path;
-        async move {
+    let mut racers = tokio::task::JoinSet::new();
+    for n in 0..16 {
+        let (client, url) = (c.t.client.clone(), c.t.url(&path));
+        racers.spawn(async move {
             let order = json!({ "items": [{ "item": "hotpot-set", "quantity": 1 }] });
-            c.post(path, &format!("racer-{n}"), order, None).await
-        }
-    });
-    let results = futures_join(attempts).await;
+            let response = client
+                .post(url)
+                .header("x-shopper-id", format!("racer-{n}"))
+                .json(&order)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<serde_json::Value>().await.unwrap())
+        });
+    }
+    let results = racers.join_all().await;
     let won = results.iter().filter(|(s, _)| *s == 201).count();
     let lost = results
         .iter()
         .filter(|(s, b)| *s == 409 && b["code"] == "out_of_stock")
         .count();
     assert_eq!((won, lost), (3, 13), "{backend}: {results:?}");
-    let (_, items) = c.t.get_json(&Commerce::path("alpha", "/items?q=tripe")).await;
+    let (_, items) =
+        c.t.get_json(&Commerce::path("alpha", "/items?q=tripe"))
+            .await;
     assert_eq!(items[0]["stock"], 0, "{backend}");
 
     // Cancelling one unpaid order puts its unit back.
@@ -32,38 +42,14 @@ async fn race(database_url: Option<String>, backend: &str) {
     let shopper = winner.1["order"]["shopper"].as_str().unwrap();
     let cancel = Commerce::path("alpha", &format!("/orders/{id}/cancel"));
     let (status, body) = c.post(&cancel, shopper, json!({}), None).await;
-    assert_eq!((status, body["order"]["status"].as_str()), (200, Some("cancelled")));
-    let (_, items) = c.t.get_json(&Commerce::path("alpha", "/items?q=tripe")).await;
+    assert_eq!(
+        (status, body["order"]["status"].as_str()),
+        (200, Some("cancelled"))
+    );
+    let (_, items) =
+        c.t.get_json(&Commerce::path("alpha", "/items?q=tripe"))
+            .await;
     assert_eq!(items[0]["stock"], 1, "{backend}");
-}
-
-/// Runs every future at once on this task and collects the results.
-async fn futures_join<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut set = Vec::new();
-    for f in futures {
-        set.push(Box::pin(f));
-    }
-    let mut out = Vec::new();
-    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        for (i, slot) in pending.iter_mut().enumerate() {
-            if let Some(f) = slot {
-                if let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
-                    results[i] = Some(v);
-                    *slot = None;
-                }
-            }
-        }
-        if pending.iter().all(Option::is_none) {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    out.extend(results.into_iter().map(Option::unwrap));
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -296,10 +296,12 @@ async fn promotion_call(
 ) -> anyhow::Result<Value> {
     let Some(c) = fixture.cart else {
         if fixture.call.as_deref() == Some("self-check") {
-            return Ok(match runtime::promotion_self_check(runtime, plugin).await? {
-                Ok(()) => json!({ "self_check": "ok" }),
-                Err(why) => json!({ "self_check": why }),
-            });
+            return Ok(
+                match runtime::promotion_self_check(runtime, plugin).await? {
+                    Ok(()) => json!({ "self_check": "ok" }),
+                    Err(why) => json!({ "self_check": why }),
+                },
+            );
         }
         bail!("a promotion fixture needs \"cart\" or \"call\": \"self-check\"");
     };
@@ -325,18 +327,22 @@ async fn promotion_call(
                 .map(|(code, redeemed)| runtime::CouponUse { code, redeemed })
                 .collect(),
         },
-        now: c.now.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
+        now: c
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
     };
-    Ok(match runtime::apply_promotion(runtime, plugin, &cart).await? {
-        Ok(offer) => json!({
-            "exclusive": offer.exclusive,
-            "discounts": offer.discounts.iter().map(|d| json!({
-                "line": d.line,
-                "amount": d.amount,
-                "reason": d.reason,
-                "coupon": d.coupon,
-            })).collect::<Vec<_>>(),
-        }),
-        Err(why) => json!({ "declined": why }),
-    })
+    Ok(
+        match runtime::apply_promotion(runtime, plugin, &cart).await? {
+            Ok(offer) => json!({
+                "exclusive": offer.exclusive,
+                "discounts": offer.discounts.iter().map(|d| json!({
+                    "line": d.line,
+                    "amount": d.amount,
+                    "reason": d.reason,
+                    "coupon": d.coupon,
+                })).collect::<Vec<_>>(),
+            }),
+            Err(why) => json!({ "declined": why }),
+        },
+    )
 }

@@ -92,8 +92,7 @@ pub fn load_commerce(file: &Path) -> Result<CommerceData, ConfigError> {
     };
     let text = std::fs::read_to_string(file)
         .map_err(|e| err("(file)".into(), format!("failed to read: {e}")))?;
-    let de = toml::Deserializer::parse(&text)
-        .map_err(|e| err("(syntax)".into(), e.to_string()))?;
+    let de = toml::Deserializer::parse(&text).map_err(|e| err("(syntax)".into(), e.to_string()))?;
     let data: CommerceData = serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
         err(key, e.into_inner().message().to_owned())
@@ -105,14 +104,20 @@ pub fn load_commerce(file: &Path) -> Result<CommerceData, ConfigError> {
 fn validate(data: &CommerceData) -> Result<(), (String, String)> {
     let g = &data.guarantee;
     if g.currency.len() != 3 || !g.currency.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(("guarantee.currency".into(), "must be an ISO 4217 code".into()));
+        return Err((
+            "guarantee.currency".into(),
+            "must be an ISO 4217 code".into(),
+        ));
     }
     if g.fund_initial_balance < 0 {
         let reason = "must not be negative".into();
         return Err(("guarantee.fund_initial_balance".into(), reason));
     }
     if g.max_payout_per_claim <= 0 {
-        return Err(("guarantee.max_payout_per_claim".into(), "must be above 0".into()));
+        return Err((
+            "guarantee.max_payout_per_claim".into(),
+            "must be above 0".into(),
+        ));
     }
     for (r, reason) in g.allowed_reasons.iter().enumerate() {
         if !CLAIM_REASONS.contains(&reason.as_str()) {
@@ -126,7 +131,10 @@ fn validate(data: &CommerceData) -> Result<(), (String, String)> {
         let at = format!("merchant[{m}]");
         check_id(&format!("{at}.id"), &merchant.id)?;
         if !merchants.insert(&merchant.id) {
-            return Err((format!("{at}.id"), format!("{:?} is defined twice", merchant.id)));
+            return Err((
+                format!("{at}.id"),
+                format!("{:?} is defined twice", merchant.id),
+            ));
         }
         for (key, value) in [("name", &merchant.name), ("category", &merchant.category)] {
             if value.trim().is_empty() {
@@ -141,10 +149,16 @@ fn validate(data: &CommerceData) -> Result<(), (String, String)> {
             let at = format!("{at}.item[{i}]");
             check_id(&format!("{at}.id"), &item.id)?;
             if !items.insert(&item.id) {
-                return Err((format!("{at}.id"), format!("{:?} is defined twice", item.id)));
+                return Err((
+                    format!("{at}.id"),
+                    format!("{:?} is defined twice", item.id),
+                ));
             }
             if item.price <= 0 {
-                return Err((format!("{at}.price"), "must be above 0 (minor units)".into()));
+                return Err((
+                    format!("{at}.price"),
+                    "must be above 0 (minor units)".into(),
+                ));
             }
             match (item.kind.as_str(), item.stock) {
                 ("goods", Some(stock)) if stock >= 0 => {}
@@ -190,5 +204,6 @@ fn valid_hours(text: &str) -> bool {
             && s[..2].parse::<u8>().is_ok_and(|h| h < 24)
             && s[3..].parse::<u8>().is_ok_and(|m| m < 60)
     };
-    text.split_once('-').is_some_and(|(a, b)| hhmm(a) && hhmm(b))
+    text.split_once('-')
+        .is_some_and(|(a, b)| hhmm(a) && hhmm(b))
 }

@@ -12,10 +12,10 @@ mod commerce;
 mod load;
 mod model;
 
+pub(crate) use commerce::check_id;
 pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
-pub(crate) use commerce::check_id;
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, read_plugin};
 pub use model::{

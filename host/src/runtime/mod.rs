@@ -36,13 +36,13 @@ pub use payment::{
     confirm_payment, create_payment, get_payment, payment_self_check, refund_payment,
 };
 pub use plugin::{Plugin, PluginMeta, PluginSpec, detect_kind};
-pub use promotion::{
-    CartLine, CouponUse, Discount, Offer, PromotionCart, PromotionShopper, apply_promotion,
-    promotion_self_check,
-};
 pub use pricing::{
     Policy, Price, PriceLine, PricingError, SpaceCategory, Stay, VehicleType, policy, quote,
     self_check,
+};
+pub use promotion::{
+    CartLine, CouponUse, Discount, Offer, PromotionCart, PromotionShopper, apply_promotion,
+    promotion_self_check,
 };
 
 use crate::events::EventBus;

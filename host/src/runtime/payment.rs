@@ -108,13 +108,13 @@ async fn call(
 /// Holds a provider to the contract: amounts are never negative and never
 /// more is refunded than was taken.
 fn check_reply(reply: Reply) -> Result<Reply, PluginFailure> {
-    if let Reply::Payment(Ok(p)) = &reply {
-        if p.amount < 0 || p.refunded < 0 || p.refunded > p.amount {
-            return Err(PluginFailure::BadResponse(format!(
-                "payment {:?} has amount {} and refunded {}",
-                p.id, p.amount, p.refunded
-            )));
-        }
+    if let Reply::Payment(Ok(p)) = &reply
+        && (p.amount < 0 || p.refunded < 0 || p.refunded > p.amount)
+    {
+        return Err(PluginFailure::BadResponse(format!(
+            "payment {:?} has amount {} and refunded {}",
+            p.id, p.amount, p.refunded
+        )));
     }
     Ok(reply)
 }

@@ -142,8 +142,7 @@ impl Runtime {
                     .map_err(|e| format!("bad pricing export: {e:#}"))?,
             ),
             PluginKind::Payment => PluginPre::Payment(
-                PaymentPre::new(instance_pre)
-                    .map_err(|e| format!("bad payment export: {e:#}"))?,
+                PaymentPre::new(instance_pre).map_err(|e| format!("bad payment export: {e:#}"))?,
             ),
             PluginKind::Promotion => PluginPre::Promotion(
                 PromotionPre::new(instance_pre)

@@ -80,13 +80,13 @@ async fn call(
 /// Refuses an offer too large to be a real one; the amounts themselves are
 /// checked against the cart by the caller, who knows the cart.
 fn check_reply(reply: Reply) -> Result<Reply, PluginFailure> {
-    if let Reply::Apply(Ok(offer)) = &reply {
-        if offer.discounts.len() > MAX_DISCOUNTS {
-            return Err(PluginFailure::BadResponse(format!(
-                "{} discounts in one offer (at most {MAX_DISCOUNTS})",
-                offer.discounts.len()
-            )));
-        }
+    if let Reply::Apply(Ok(offer)) = &reply
+        && offer.discounts.len() > MAX_DISCOUNTS
+    {
+        return Err(PluginFailure::BadResponse(format!(
+            "{} discounts in one offer (at most {MAX_DISCOUNTS})",
+            offer.discounts.len()
+        )));
     }
     Ok(reply)
 }

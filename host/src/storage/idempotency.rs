@@ -77,7 +77,10 @@ impl IdempotencyStore {
         if row.get::<String, _>(0) != request_sha256 {
             return Ok(Claim::Mismatch);
         }
-        match (row.get::<Option<i64>, _>(1), row.get::<Option<String>, _>(2)) {
+        match (
+            row.get::<Option<i64>, _>(1),
+            row.get::<Option<String>, _>(2),
+        ) {
             (Some(status), Some(body)) => Ok(Claim::Replay {
                 status: status as u16,
                 body,
@@ -94,13 +97,15 @@ impl IdempotencyStore {
         status: u16,
         body: &str,
     ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE scope = $3 AND key = $4")
-            .bind(i64::from(status))
-            .bind(body)
-            .bind(scope)
-            .bind(key)
-            .execute(self.storage.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $1, body = $2 WHERE scope = $3 AND key = $4",
+        )
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(scope)
+        .bind(key)
+        .execute(self.storage.pool())
+        .await?;
         Ok(())
     }
 

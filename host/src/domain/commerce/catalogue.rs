@@ -64,7 +64,11 @@ impl CommerceService {
     }
 
     /// One merchant.
-    pub async fn merchant(&self, district: &str, id: &str) -> Result<MerchantRecord, CommerceError> {
+    pub async fn merchant(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<MerchantRecord, CommerceError> {
         self.district(district)?;
         self.store
             .merchant(district, id)
@@ -83,7 +87,9 @@ impl CommerceService {
             query.limit = 100;
         }
         if !(1..=500).contains(&query.limit) {
-            return Err(CommerceError::InvalidRequest("limit must be 1 to 500".into()));
+            return Err(CommerceError::InvalidRequest(
+                "limit must be 1 to 500".into(),
+            ));
         }
         Ok(self.store.items(district, &query).await?)
     }
@@ -110,7 +116,10 @@ impl CommerceService {
     }
 
     /// A merchant's own items.
-    pub async fn own_items(&self, who: &MerchantIdentity) -> Result<Vec<ItemRecord>, CommerceError> {
+    pub async fn own_items(
+        &self,
+        who: &MerchantIdentity,
+    ) -> Result<Vec<ItemRecord>, CommerceError> {
         let query = ItemQuery {
             merchant: Some(who.merchant.clone()),
             limit: 500,
@@ -127,7 +136,9 @@ impl CommerceService {
     ) -> Result<ItemRecord, CommerceError> {
         check_id("id", &new.id).map_err(|(_, why)| CommerceError::InvalidRequest(why))?;
         if new.name.trim().is_empty() || new.name.len() > 200 {
-            return Err(CommerceError::InvalidRequest("name must be 1-200 bytes".into()));
+            return Err(CommerceError::InvalidRequest(
+                "name must be 1-200 bytes".into(),
+            ));
         }
         check_price(new.price)?;
         match (new.kind.as_str(), new.stock) {
@@ -154,7 +165,9 @@ impl CommerceService {
             .add_item(&who.district, &item)
             .await
             .map_err(|e| match CommerceError::from(e) {
-                CommerceError::Duplicate(_) => CommerceError::Duplicate(format!("item {:?}", item.id)),
+                CommerceError::Duplicate(_) => {
+                    CommerceError::Duplicate(format!("item {:?}", item.id))
+                }
                 other => other,
             })?;
         Ok(item)
@@ -172,10 +185,14 @@ impl CommerceService {
             check_price(price)?;
         }
         if change.stock.is_some_and(|s| s < 0) {
-            return Err(CommerceError::InvalidRequest("stock must be 0 or more".into()));
+            return Err(CommerceError::InvalidRequest(
+                "stock must be 0 or more".into(),
+            ));
         }
         if change.stock.is_some() && item.stock.is_none() {
-            return Err(CommerceError::InvalidRequest("a service has no stock".into()));
+            return Err(CommerceError::InvalidRequest(
+                "a service has no stock".into(),
+            ));
         }
         let patch = ItemPatch {
             name: change.name,
@@ -188,7 +205,11 @@ impl CommerceService {
     }
 
     /// One of the merchant's own items; 403 for another merchant's.
-    async fn own_item(&self, who: &MerchantIdentity, id: &str) -> Result<ItemRecord, CommerceError> {
+    async fn own_item(
+        &self,
+        who: &MerchantIdentity,
+        id: &str,
+    ) -> Result<ItemRecord, CommerceError> {
         let item = self
             .store
             .item(&who.district, id)
@@ -203,7 +224,7 @@ impl CommerceService {
 }
 
 fn check_price(price: i64) -> Result<(), CommerceError> {
-    if price <= 0 || price > 100_000_000_00 {
+    if price <= 0 || price > 10_000_000_000 {
         return Err(CommerceError::InvalidRequest(
             "price must be above 0 and at most 100,000,000.00 (minor units)".into(),
         ));

@@ -234,13 +234,20 @@ mod tests {
         ];
         let c = combine(&[10000], &offers);
         assert_eq!(c.total(), 3000);
-        assert!(c.granted.iter().all(|g| g.plugin != "x"), "a tie goes to the stack");
+        assert!(
+            c.granted.iter().all(|g| g.plugin != "x"),
+            "a tie goes to the stack"
+        );
     }
 
     #[test]
     fn absurd_discounts_are_dropped_or_clamped_and_never_go_below_zero() {
         let offers = [
-            offer("evil", false, &[(Some(0), i64::MAX), (Some(7), 10), (None, -5)]),
+            offer(
+                "evil",
+                false,
+                &[(Some(0), i64::MAX), (Some(7), 10), (None, -5)],
+            ),
             offer("more", false, &[(None, 99_999_999), (Some(1), 1)]),
         ];
         let c = combine(&[3000, 2000], &offers);

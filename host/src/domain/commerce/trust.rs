@@ -69,7 +69,13 @@ pub struct FundView {
 }
 
 /// Order states a claim may be filed in.
-const CLAIMABLE: [&str; 5] = ["paid", "ready", "collected", "awaiting-courier", "delivered"];
+const CLAIMABLE: [&str; 5] = [
+    "paid",
+    "ready",
+    "collected",
+    "awaiting-courier",
+    "delivered",
+];
 
 impl CommerceService {
     /// Writes a review of `merchant` by `shopper`.
@@ -83,10 +89,14 @@ impl CommerceService {
         self.merchant(district, merchant).await?;
         check_shopper(shopper)?;
         if !(1..=5).contains(&request.rating) {
-            return Err(CommerceError::InvalidRequest("rating must be 1 to 5".into()));
+            return Err(CommerceError::InvalidRequest(
+                "rating must be 1 to 5".into(),
+            ));
         }
         if request.text.len() > 2000 {
-            return Err(CommerceError::InvalidRequest("text is at most 2000 bytes".into()));
+            return Err(CommerceError::InvalidRequest(
+                "text is at most 2000 bytes".into(),
+            ));
         }
         let order = self.store.order(district, &request.order_id).await?;
         let completed = order.as_ref().is_some_and(|o| {
@@ -109,10 +119,15 @@ impl CommerceService {
             rating: request.rating,
             body: request.text.clone(),
         };
-        self.store.add_review(&review).await.map_err(|e| match e.into() {
-            CommerceError::Duplicate(_) => CommerceError::AlreadyReviewed(request.order_id.clone()),
-            other => other,
-        })
+        self.store
+            .add_review(&review)
+            .await
+            .map_err(|e| match e.into() {
+                CommerceError::Duplicate(_) => {
+                    CommerceError::AlreadyReviewed(request.order_id.clone())
+                }
+                other => other,
+            })
     }
 
     /// A merchant's reviews, newest first.

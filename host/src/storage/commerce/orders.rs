@@ -328,7 +328,11 @@ impl CommerceStore {
     }
 
     /// One order with its lines and discounts.
-    pub async fn order(&self, district: &str, id: &str) -> Result<Option<OrderRecord>, StorageError> {
+    pub async fn order(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<Option<OrderRecord>, StorageError> {
         let sql =
             format!("SELECT {ORDER_COLUMNS} FROM commerce_orders WHERE district = $1 AND id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -117,5 +117,10 @@ pub(crate) async fn price_cart(
 ) -> Result<Json<PricedCart>, ApiError> {
     let shopper = shopper(&headers)?;
     let cart: CartRequest = parse(&body)?;
-    Ok(Json(state.commerce.price_cart(&district, &shopper, &cart).await?))
+    Ok(Json(
+        state
+            .commerce
+            .price_cart(&district, &shopper, &cart)
+            .await?,
+    ))
 }

@@ -52,7 +52,10 @@ pub(crate) async fn add_item(
 ) -> Result<(StatusCode, Json<ItemRecord>), ApiError> {
     let who = merchant(&state, &headers).await?;
     let new: NewItemRequest = parse(&body)?;
-    Ok((StatusCode::CREATED, Json(state.commerce.add_item(&who, new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.commerce.add_item(&who, new).await?),
+    ))
 }
 
 /// Changes price, stock, name or description of the merchant's own item.
@@ -123,7 +126,12 @@ pub(crate) async fn ready(
     headers: HeaderMap,
 ) -> Result<Json<OrderRecord>, ApiError> {
     let who = merchant(&state, &headers).await?;
-    Ok(Json(state.commerce.advance_order(&who, &order, "ready", None).await?))
+    Ok(Json(
+        state
+            .commerce
+            .advance_order(&who, &order, "ready", None)
+            .await?,
+    ))
 }
 
 /// Hands a ready order over: the shopper's pick-up code must match.
@@ -144,7 +152,10 @@ pub(crate) async fn collect(
     let who = merchant(&state, &headers).await?;
     let request: CollectRequest = parse(&body)?;
     let c = &state.commerce;
-    Ok(Json(c.advance_order(&who, &order, "collected", Some(&request.code)).await?))
+    Ok(Json(
+        c.advance_order(&who, &order, "collected", Some(&request.code))
+            .await?,
+    ))
 }
 
 /// Marks a delivery order delivered.
@@ -162,7 +173,12 @@ pub(crate) async fn delivered(
     headers: HeaderMap,
 ) -> Result<Json<OrderRecord>, ApiError> {
     let who = merchant(&state, &headers).await?;
-    Ok(Json(state.commerce.advance_order(&who, &order, "delivered", None).await?))
+    Ok(Json(
+        state
+            .commerce
+            .advance_order(&who, &order, "delivered", None)
+            .await?,
+    ))
 }
 
 /// Claims paid on the merchant's orders: what it owes the fund.

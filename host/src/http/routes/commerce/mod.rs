@@ -86,7 +86,10 @@ where
         Some(key) => key.to_str().ok().filter(|k| (1..=200).contains(&k.len())),
     };
     let key = key.ok_or_else(|| {
-        ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1-200 bytes")
+        ApiError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1-200 bytes",
+        )
     })?;
     let store = state.storage.idempotency();
     let fingerprint = hex::encode(Sha256::digest(body));
@@ -132,27 +135,51 @@ pub(crate) fn router() -> axum::Router<AppState> {
     let d = "/api/v1/districts/{district}/commerce";
     axum::Router::new()
         .route(&format!("{d}/merchants"), get(catalogue::merchants))
-        .route(&format!("{d}/merchants/{{merchant}}"), get(catalogue::merchant))
+        .route(
+            &format!("{d}/merchants/{{merchant}}"),
+            get(catalogue::merchant),
+        )
         .route(
             &format!("{d}/merchants/{{merchant}}/reviews"),
             get(trust::reviews).post(trust::review),
         )
         .route(&format!("{d}/items"), get(catalogue::items))
         .route(&format!("{d}/cart/price"), post(catalogue::price_cart))
-        .route(&format!("{d}/orders"), get(orders::list).post(orders::place))
+        .route(
+            &format!("{d}/orders"),
+            get(orders::list).post(orders::place),
+        )
         .route(&format!("{d}/orders/{{order}}"), get(orders::get))
         .route(&format!("{d}/orders/{{order}}/pay"), post(orders::pay))
-        .route(&format!("{d}/orders/{{order}}/cancel"), post(orders::cancel))
+        .route(
+            &format!("{d}/orders/{{order}}/cancel"),
+            post(orders::cancel),
+        )
         .route(&format!("{d}/orders/{{order}}/claims"), post(trust::claim))
         .route(&format!("{d}/claims"), get(trust::claims))
         .route(&format!("{d}/fund"), get(trust::fund))
-        .route("/api/v1/merchant/items", get(merchant::items).post(merchant::add_item))
-        .route("/api/v1/merchant/items/{item}", patch(merchant::change_item))
+        .route(
+            "/api/v1/merchant/items",
+            get(merchant::items).post(merchant::add_item),
+        )
+        .route(
+            "/api/v1/merchant/items/{item}",
+            patch(merchant::change_item),
+        )
         .route("/api/v1/merchant/orders", get(merchant::orders))
         .route("/api/v1/merchant/orders/{order}", get(merchant::order))
-        .route("/api/v1/merchant/orders/{order}/ready", post(merchant::ready))
-        .route("/api/v1/merchant/orders/{order}/collect", post(merchant::collect))
-        .route("/api/v1/merchant/orders/{order}/delivered", post(merchant::delivered))
+        .route(
+            "/api/v1/merchant/orders/{order}/ready",
+            post(merchant::ready),
+        )
+        .route(
+            "/api/v1/merchant/orders/{order}/collect",
+            post(merchant::collect),
+        )
+        .route(
+            "/api/v1/merchant/orders/{order}/delivered",
+            post(merchant::delivered),
+        )
         .route("/api/v1/merchant/claims", get(merchant::claims))
 }
 

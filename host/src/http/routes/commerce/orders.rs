@@ -44,7 +44,10 @@ pub(crate) async fn place(
     let request: OrderRequest = parse(&body)?;
     let scope = format!("commerce/{district}/{shopper}/orders");
     idempotent(&state, &headers, scope, &body, async {
-        let order = state.commerce.place_order(&district, &shopper, &request).await?;
+        let order = state
+            .commerce
+            .place_order(&district, &shopper, &request)
+            .await?;
         Ok((StatusCode::CREATED, order))
     })
     .await
@@ -61,7 +64,9 @@ pub(crate) async fn list(
     headers: HeaderMap,
 ) -> Result<Json<Vec<OrderRecord>>, ApiError> {
     let shopper = shopper(&headers)?;
-    Ok(Json(state.commerce.shopper_orders(&district, &shopper).await?))
+    Ok(Json(
+        state.commerce.shopper_orders(&district, &shopper).await?,
+    ))
 }
 
 /// One of the shopper's orders, with its pick-up code.
@@ -80,7 +85,12 @@ pub(crate) async fn get(
     headers: HeaderMap,
 ) -> Result<Json<ShopperOrder>, ApiError> {
     let shopper = shopper(&headers)?;
-    Ok(Json(state.commerce.shopper_order(&district, &shopper, &order).await?))
+    Ok(Json(
+        state
+            .commerce
+            .shopper_order(&district, &shopper, &order)
+            .await?,
+    ))
 }
 
 /// Pays a pending order through the district's payment plugin.
@@ -107,7 +117,9 @@ pub(crate) async fn pay(
     let scope = format!("commerce/{district}/{shopper}/orders/{order}/pay");
     idempotent(&state, &headers, scope, &body, async {
         let c = &state.commerce;
-        let paid = c.pay_order(&district, &shopper, &order, &request.method).await?;
+        let paid = c
+            .pay_order(&district, &shopper, &order, &request.method)
+            .await?;
         Ok((StatusCode::OK, paid))
     })
     .await
@@ -132,7 +144,10 @@ pub(crate) async fn cancel(
     let shopper = shopper(&headers)?;
     let scope = format!("commerce/{district}/{shopper}/orders/{order}/cancel");
     idempotent(&state, &headers, scope, b"", async {
-        let cancelled = state.commerce.cancel_order(&district, &shopper, &order).await?;
+        let cancelled = state
+            .commerce
+            .cancel_order(&district, &shopper, &order)
+            .await?;
         Ok((StatusCode::OK, cancelled))
     })
     .await
