@@ -137,6 +137,11 @@ impl CommerceService {
                 .collect(),
             discounts: priced.discounts.clone(),
         };
+        // FIXME: an order never paid holds its stock until cancelled; a
+        // sweep cancelling orders left in pending-payment past a hold time
+        // would free it. Two concurrent orders may also both redeem a
+        // single-use coupon, as the per-shopper count is read before the
+        // order's transaction; checking it inside would close that gap.
         self.store.place_order(&order, &redemptions).await?;
         tracing::debug!(district, order = %order.id, total = order.total, "order placed");
         Ok(self.order_record(district, &order.id).await?.into())
@@ -275,6 +280,8 @@ impl CommerceService {
         let (from, action) = match (to, order.fulfilment.as_str()) {
             ("ready", "pickup") => ("paid", "mark ready"),
             ("collected", "pickup") => ("ready", "mark collected"),
+            // FIXME: the merchant marks delivery until courier plugins drive
+            // `awaiting-courier` onwards themselves.
             ("delivered", "delivery") => ("awaiting-courier", "mark delivered"),
             _ => {
                 let why = format!("a {} order cannot become {to}", order.fulfilment);

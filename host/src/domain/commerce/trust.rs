@@ -181,6 +181,9 @@ impl CommerceService {
             requested: request.amount,
             paid,
         };
+        // FIXME: the payout is recorded in the fund's ledger but not sent
+        // to the shopper's wallet: the payment world has no payout call yet.
+        // Recoveries stay `owed`; settling them needs an operator route.
         let record = self.store.pay_claim(&claim).await?;
         tracing::info!(district, order = %order_id, claim = %record.id, paid,
             reason = %record.reason, "claim paid from the guarantee fund");
