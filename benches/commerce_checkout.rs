@@ -52,7 +52,9 @@ stock = 100000000
 "#;
 
 fn config(dir: &Path) -> std::path::PathBuf {
-    let plugins = Path::new(env!("PLAZA_PLUGIN_DIR"));
+    // This checkout's components, even when a shared target folder last
+    // ran another checkout's build script.
+    let plugins = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/dist");
     let data = dir.join("commerce.toml");
     std::fs::write(&data, DATA).unwrap();
     let plugin = |id: &str, kind: &str, file: &str, config: &str| {

@@ -3,6 +3,7 @@
 //! and the guarantee fund, merchant token isolation. `fixture` builds the
 //! district config and data these tests share.
 
+mod data;
 mod fixture;
 mod flow;
 mod promotions;
