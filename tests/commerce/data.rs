@@ -24,21 +24,49 @@ fn plaza(args: &[&str], config: &std::path::Path) -> (bool, String, String) {
 #[test]
 fn a_bad_commerce_file_is_refused_naming_file_key_and_reason() {
     let cases = [
-        ("stock = 3", "stock = -1", "merchant[0].item[0].stock", "stock of 0 or more"),
-        ("price = 16800", "price = 0", "merchant[0].item[0].price", "above 0"),
-        ("\"late\"]", "\"lost\"]", "guarantee.allowed_reasons[1]", "\"lost\""),
-        ("id = \"tea\"", "id = \"hotpot\"", "merchant[1].id", "defined twice"),
-        ("opening_hours = \"09:30-22:00\"", "opening_hours = \"late\"",
-            "merchant[1].opening_hours", "HH:MM-HH:MM"),
+        (
+            "stock = 3",
+            "stock = -1",
+            "merchant[0].item[0].stock",
+            "stock of 0 or more",
+        ),
+        (
+            "price = 16800",
+            "price = 0",
+            "merchant[0].item[0].price",
+            "above 0",
+        ),
+        (
+            "\"late\"]",
+            "\"lost\"]",
+            "guarantee.allowed_reasons[1]",
+            "\"lost\"",
+        ),
+        (
+            "id = \"tea\"",
+            "id = \"hotpot\"",
+            "merchant[1].id",
+            "defined twice",
+        ),
+        (
+            "opening_hours = \"09:30-22:00\"",
+            "opening_hours = \"late\"",
+            "merchant[1].opening_hours",
+            "HH:MM-HH:MM",
+        ),
     ];
     for (from, to, key, reason) in cases {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("commerce.toml");
         std::fs::write(&data, DATA.replacen(from, to, 1)).unwrap();
         let config = dir.path().join("plaza.toml");
-        std::fs::write(&config, format!(
-            "[[district]]\nid = \"alpha\"\nname = \"Alpha\"\ncommerce = \"commerce.toml\"\n"
-        )).unwrap();
+        std::fs::write(
+            &config,
+            format!(
+                "[[district]]\nid = \"alpha\"\nname = \"Alpha\"\ncommerce = \"commerce.toml\"\n"
+            ),
+        )
+        .unwrap();
         let (ok, _, stderr) = plaza(&["check"], &config);
         assert!(!ok, "accepted {to}");
         for needle in [data.display().to_string().as_str(), key, reason] {
@@ -66,12 +94,26 @@ async fn the_merchant_token_verb_prints_a_token_the_server_accepts() {
         super::fixture::config(&data)
     );
     std::fs::write(&config, &text).unwrap();
-    let args = ["merchant", "token", "--district", "alpha", "--merchant", "tea"];
+    let args = [
+        "merchant",
+        "token",
+        "--district",
+        "alpha",
+        "--merchant",
+        "tea",
+    ];
     let (ok, token, stderr) = plaza(&args, &config);
     assert!(ok, "{stderr}");
     let token = token.trim();
     assert!(token.starts_with("pzm_"), "{token}");
-    let args = ["merchant", "token", "--district", "alpha", "--merchant", "nobody"];
+    let args = [
+        "merchant",
+        "token",
+        "--district",
+        "alpha",
+        "--merchant",
+        "nobody",
+    ];
     let (ok, _, stderr) = plaza(&args, &config);
     assert!(!ok && stderr.contains("no merchant"), "{stderr}");
 
