@@ -62,9 +62,7 @@ fn a_bad_commerce_file_is_refused_naming_file_key_and_reason() {
         let config = dir.path().join("plaza.toml");
         std::fs::write(
             &config,
-            format!(
-                "[[district]]\nid = \"alpha\"\nname = \"Alpha\"\ncommerce = \"commerce.toml\"\n"
-            ),
+            "[[district]]\nid = \"alpha\"\nname = \"Alpha\"\ncommerce = \"commerce.toml\"\n",
         )
         .unwrap();
         let (ok, _, stderr) = plaza(&["check"], &config);

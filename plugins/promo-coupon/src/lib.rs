@@ -51,7 +51,11 @@ impl Promotion for Coupons {
         let subtotal = cart.subtotal();
         let mut discounts = Vec::new();
         for entered in &cart.shopper.coupon_codes {
-            let Some(c) = s.coupons.iter().find(|c| c.code.eq_ignore_ascii_case(entered)) else {
+            let Some(c) = s
+                .coupons
+                .iter()
+                .find(|c| c.code.eq_ignore_ascii_case(entered))
+            else {
                 continue;
             };
             let used = cart
@@ -63,8 +67,11 @@ impl Promotion for Coupons {
                 .sum::<u32>();
             let from = c.valid_from.as_deref().map(millis).transpose()?;
             let until = c.valid_until.as_deref().map(millis).transpose()?;
-            let in_window = from.is_none_or(|f| cart.now >= f) && until.is_none_or(|u| cart.now < u);
-            let already = discounts.iter().any(|d: &Discount| d.coupon.as_ref() == Some(&c.code));
+            let in_window =
+                from.is_none_or(|f| cart.now >= f) && until.is_none_or(|u| cart.now < u);
+            let already = discounts
+                .iter()
+                .any(|d: &Discount| d.coupon.as_ref() == Some(&c.code));
             if used >= c.per_shopper || !in_window || subtotal < c.min_spend || already {
                 continue;
             }
@@ -115,7 +122,9 @@ fn millis(text: &str) -> Result<i64, String> {
         return Err(bad());
     }
     let num = |from: usize, to: usize| -> Result<i64, String> {
-        text.get(from..to).and_then(|s| s.parse().ok()).ok_or_else(bad)
+        text.get(from..to)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(bad)
     };
     let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
     let (hh, mm, ss) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);

@@ -32,7 +32,11 @@ impl Promotion for Hostile {
             Some("absurd") => Ok(Offer {
                 discounts: vec![
                     discount(Some(0), i64::MAX, "everything free, forever"),
-                    discount(None, cart.subtotal().saturating_mul(10), "ten times the cart"),
+                    discount(
+                        None,
+                        cart.subtotal().saturating_mul(10),
+                        "ten times the cart",
+                    ),
                     discount(Some(0), -5000, "a negative discount"),
                     discount(Some(999), 100, "a line that does not exist"),
                 ],
