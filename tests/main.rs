@@ -11,6 +11,7 @@ mod admin_storage;
 mod admin_uploads;
 mod breaker;
 mod cli;
+mod commerce;
 mod config_errors;
 mod containment;
 mod endpoints;

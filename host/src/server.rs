@@ -4,6 +4,7 @@
 
 use crate::admin::Admin;
 use crate::config::{self, ConfigError, PlazaConfig};
+use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
 use crate::events::EventBus;
 use crate::http::{self, AppState};
@@ -72,6 +73,8 @@ pub struct Plaza {
     pub metrics: Arc<Metrics>,
     /// Parking services; device ingest feeds its `observe_*` hooks.
     pub parking: ParkingService,
+    /// Commerce services, seeded from the districts' data files.
+    pub commerce: CommerceService,
 }
 
 impl Plaza {
@@ -114,6 +117,13 @@ impl Plaza {
         }
         let parking = ParkingService::new(registry.clone(), runtime.clone(), &storage);
         parking.seed(&config).await?;
+        let commerce = CommerceService::new(
+            &config,
+            registry.clone(),
+            runtime.clone(),
+            storage.commerce(),
+        );
+        commerce.seed().await?;
         Ok(Self {
             parking,
             config,
@@ -123,6 +133,7 @@ impl Plaza {
             admin,
             events,
             metrics,
+            commerce,
         })
     }
 
@@ -132,6 +143,7 @@ impl Plaza {
             registry: self.registry.clone(),
             runtime: self.runtime.clone(),
             parking: self.parking.clone(),
+            commerce: self.commerce.clone(),
             storage: self.storage.clone(),
             metrics: self.metrics.clone(),
             body_limit: self.config.server.body_limit_bytes,

@@ -10,6 +10,7 @@
 //! | `http-endpoint` | `http-endpoint` | [`endpoint::Handler`] | [`http_endpoint!`] |
 //! | `parking-pricing` | `parking-pricing` | [`pricing::Pricing`] | [`parking_pricing!`] |
 //! | `payment` | `payment` | [`payment::Provider`] | [`payment_provider!`] |
+//! | `promotion` | `promotion` | [`promotion::Promotion`] | [`promotion!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
@@ -34,5 +35,7 @@ pub mod outbound;
 pub mod payment;
 #[cfg(feature = "parking-pricing")]
 pub mod pricing;
+#[cfg(feature = "promotion")]
+pub mod promotion;
 
 pub use serde_json;

@@ -1,7 +1,9 @@
-//! The `plaza` command line: `serve`, `check`, `token ...` and `plugin
-//! ...` (run offline, push, activate, roll back, keygen, sign).
+//! The `plaza` command line: `serve`, `check`, `token ...`, `plugin ...`
+//! (run offline, push, activate, roll back, keygen, sign) and
+//! `merchant token`.
 
 mod check;
+mod merchant;
 mod plugin_run;
 mod remote;
 mod serve;
@@ -69,6 +71,33 @@ pub enum Command {
         /// What to do with a plugin.
         #[command(subcommand)]
         command: PluginCommand,
+    },
+    /// Work with merchants.
+    Merchant {
+        /// What to do for a merchant.
+        #[command(subcommand)]
+        command: MerchantCommand,
+    },
+}
+
+/// `plaza merchant ...`
+#[derive(Debug, Subcommand)]
+pub enum MerchantCommand {
+    /// Create a token a merchant uses for `/api/v1/merchant/...`; it is
+    /// printed once and only its hash is stored.
+    Token {
+        /// Config file.
+        #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
+        config: PathBuf,
+        /// Database URL, overriding `[storage] url`.
+        #[arg(long, env = "PLAZA_DATABASE_URL")]
+        database_url: Option<String>,
+        /// District id.
+        #[arg(long)]
+        district: String,
+        /// Merchant id.
+        #[arg(long)]
+        merchant: String,
     },
 }
 
@@ -256,6 +285,15 @@ pub async fn run(cli: Cli) -> ExitCode {
             PluginCommand::Keygen => remote::keygen(),
             PluginCommand::Sign { key, file } => remote::sign(key, file),
         },
+        Command::Merchant {
+            command:
+                MerchantCommand::Token {
+                    config,
+                    database_url,
+                    district,
+                    merchant,
+                },
+        } => merchant::token(config, database_url, district, merchant).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

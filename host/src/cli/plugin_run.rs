@@ -10,6 +10,10 @@
 //! - payment: `"payment": {"amount", "currency", "reference",
 //!   "idempotency_key", "method"}` creates and confirms a payment, or
 //!   `"call": "self-check"`.
+//! - promotion: `"cart": {"currency", "lines": [{"item", "merchant",
+//!   "category", "unit_price", "quantity"}], "shopper", "coupon_codes",
+//!   "coupon_uses": {"CODE": n}, "now"}` prices a cart, or
+//!   `"call": "self-check"`.
 
 use crate::config::PluginKind;
 use crate::domain::parking::{SpaceCategory, Vehicle};
@@ -36,7 +40,36 @@ struct Fixture {
     request: Option<FixtureRequest>,
     quote: Option<FixtureQuote>,
     payment: Option<FixturePayment>,
+    cart: Option<FixtureCart>,
     call: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureCart {
+    #[serde(default = "cny")]
+    currency: String,
+    lines: Vec<FixtureLine>,
+    #[serde(default)]
+    shopper: String,
+    #[serde(default)]
+    coupon_codes: Vec<String>,
+    #[serde(default)]
+    coupon_uses: BTreeMap<String, u32>,
+    /// Milliseconds since the Unix epoch; default: now.
+    now: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureLine {
+    item: String,
+    #[serde(default)]
+    merchant: String,
+    #[serde(default)]
+    category: String,
+    unit_price: i64,
+    quantity: u32,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +179,7 @@ pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
         }
         PluginKind::ParkingPricing => pricing_call(&runtime, &loaded, fixture).await?,
         PluginKind::Payment => payment_call(&runtime, &loaded, fixture).await?,
+        PluginKind::Promotion => promotion_call(&runtime, &loaded, fixture).await?,
     };
     let took = started.elapsed();
     println!("{}", serde_json::to_string_pretty(&output)?);
@@ -258,4 +292,62 @@ fn payment_json(p: &runtime::Payment) -> Value {
         "refunded": p.refunded,
         "decline_reason": p.decline_reason,
     })
+}
+
+async fn promotion_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    let Some(c) = fixture.cart else {
+        if fixture.call.as_deref() == Some("self-check") {
+            return Ok(
+                match runtime::promotion_self_check(runtime, plugin).await? {
+                    Ok(()) => json!({ "self_check": "ok" }),
+                    Err(why) => json!({ "self_check": why }),
+                },
+            );
+        }
+        bail!("a promotion fixture needs \"cart\" or \"call\": \"self-check\"");
+    };
+    let cart = runtime::PromotionCart {
+        currency: c.currency,
+        lines: c
+            .lines
+            .into_iter()
+            .map(|l| runtime::CartLine {
+                item: l.item,
+                merchant: l.merchant,
+                category: l.category,
+                unit_price: l.unit_price,
+                quantity: l.quantity,
+            })
+            .collect(),
+        shopper: runtime::PromotionShopper {
+            id: c.shopper,
+            coupon_codes: c.coupon_codes,
+            coupon_uses: c
+                .coupon_uses
+                .into_iter()
+                .map(|(code, redeemed)| runtime::CouponUse { code, redeemed })
+                .collect(),
+        },
+        now: c
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
+    };
+    Ok(
+        match runtime::apply_promotion(runtime, plugin, &cart).await? {
+            Ok(offer) => json!({
+                "exclusive": offer.exclusive,
+                "discounts": offer.discounts.iter().map(|d| json!({
+                    "line": d.line,
+                    "amount": d.amount,
+                    "reason": d.reason,
+                    "coupon": d.coupon,
+                })).collect::<Vec<_>>(),
+            }),
+            Err(why) => json!({ "declined": why }),
+        },
+    )
 }

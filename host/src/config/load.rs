@@ -40,6 +40,9 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
         if let Some(path) = &district.parking {
             district.parking_data = Some(super::parking::load_parking(path)?);
         }
+        if let Some(path) = &district.commerce {
+            district.commerce_data = Some(super::load_commerce(path)?);
+        }
     }
     Ok(config)
 }
@@ -71,6 +74,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
         }
         if let Some(parking) = &mut district.parking {
             *parking = base.join(&*parking);
+        }
+        if let Some(commerce) = &mut district.commerce {
+            *commerce = base.join(&*commerce);
         }
     }
 }

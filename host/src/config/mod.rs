@@ -3,14 +3,20 @@
 //!
 //! `model` holds the types as they appear in the file; `load` reads a file,
 //! resolves relative paths against the file's folder and refuses anything
-//! wrong with a [`ConfigError`] naming file, key and reason; `parking`
-//! reads a district's parking data file the same way. The reference
+//! wrong with a [`ConfigError`] naming file, key and reason; `parking` and
+//! `commerce` read a district's parking and commerce data files (car
+//! parks; merchants, catalogue, guarantee policy) the same way. The reference
 //! for every key is the README's "Configuration" section.
 
+mod commerce;
 mod load;
 mod model;
 mod parking;
 
+pub(crate) use commerce::check_id;
+pub use commerce::{
+    CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
+};
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{

@@ -146,6 +146,12 @@ pub struct DistrictConfig {
     /// That file's contents, read and checked when the config loads.
     #[serde(skip)]
     pub parking_data: Option<ParkingData>,
+    /// Commerce data file (merchants, catalogue, guarantee policy);
+    /// relative to the config file. None: the district sells nothing.
+    pub commerce: Option<PathBuf>,
+    /// The commerce data file as read and checked at load.
+    #[serde(skip)]
+    pub commerce_data: Option<super::CommerceData>,
 }
 
 fn default_utc_offset() -> i32 {
@@ -162,6 +168,8 @@ pub enum PluginKind {
     ParkingPricing,
     /// Takes payments from shoppers (create, confirm, refund).
     Payment,
+    /// Turns a shopper's cart into discounts; a district may have several.
+    Promotion,
 }
 
 impl PluginKind {
@@ -171,6 +179,7 @@ impl PluginKind {
             PluginKind::HttpEndpoint => "http-endpoint",
             PluginKind::ParkingPricing => "parking-pricing",
             PluginKind::Payment => "payment",
+            PluginKind::Promotion => "promotion",
         }
     }
 }

@@ -4,5 +4,8 @@
 //!
 //! - `parking`: car parks, availability, quotes, reservations, payment,
 //!   guidance and flow statistics.
+//! - `commerce`: catalogue, carts priced by promotion plugins, orders,
+//!   reviews and the guarantee fund.
 
+pub mod commerce;
 pub mod parking;

@@ -3,6 +3,7 @@
 //! when a plugin is at fault. `code` is stable; `message` is for people.
 
 use crate::admin::AdminError;
+use crate::domain::commerce::CommerceError;
 use crate::domain::parking::ParkingError;
 use crate::runtime::{PluginError, PluginFailure};
 use crate::storage::StorageError;
@@ -178,6 +179,38 @@ impl From<ParkingError> for ApiError {
             ParkingError::Plugin(e) => e.into(),
             ParkingError::Storage(e) => e.into(),
         }
+    }
+}
+
+impl From<CommerceError> for ApiError {
+    fn from(e: CommerceError) -> Self {
+        use CommerceError as E;
+        let message = e.to_string();
+        let (status, code) = match e {
+            E::UnknownDistrict(_) => (StatusCode::NOT_FOUND, "unknown_district"),
+            E::NoCommerce(_) => (StatusCode::NOT_FOUND, "no_commerce"),
+            E::UnknownMerchant(_) => (StatusCode::NOT_FOUND, "unknown_merchant"),
+            E::UnknownItem(_) => (StatusCode::NOT_FOUND, "unknown_item"),
+            E::UnknownOrder(_) => (StatusCode::NOT_FOUND, "unknown_order"),
+            E::InvalidRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            E::OutOfStock(_) => (StatusCode::CONFLICT, "out_of_stock"),
+            E::InvalidTransition { .. } => (StatusCode::CONFLICT, "invalid_transition"),
+            E::WrongPickupCode(_) => (StatusCode::FORBIDDEN, "wrong_pickup_code"),
+            E::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            E::NoPaymentProvider(_) => (StatusCode::SERVICE_UNAVAILABLE, "no_payment_provider"),
+            E::PaymentDeclined(_) => (StatusCode::PAYMENT_REQUIRED, "payment_declined"),
+            E::PaymentFailed(_) => (StatusCode::BAD_GATEWAY, "payment_failed"),
+            E::NotEligible(_) => (StatusCode::FORBIDDEN, "no_completed_order"),
+            E::AlreadyReviewed(_) => (StatusCode::CONFLICT, "already_reviewed"),
+            E::ClaimRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "claim_refused"),
+            E::FundExhausted(_) => (StatusCode::CONFLICT, "fund_exhausted"),
+            E::Duplicate(_) => (StatusCode::CONFLICT, "already_exists"),
+            E::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            E::Plugin(e) => return e.into(),
+            E::Storage(e) => return e.into(),
+        };
+        Self::new(status, code, message)
     }
 }
 

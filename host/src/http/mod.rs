@@ -10,6 +10,7 @@
 //! | `GET /api/v1/districts/{district}/parking/quote` | `routes::parking` |
 //! | `GET .../parking/car-parks[/{id}[/spaces,/stats]]`, `.../guidance` | `routes::parking` |
 //! | `POST .../parking/reservations[/{id}/pay,cancel,check-in,check-out]` | `routes::reservations` |
+//! | `/api/v1/districts/{district}/commerce/...`, `/api/v1/merchant/...` | `routes::commerce` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
@@ -22,6 +23,7 @@ pub use error::ApiError;
 pub use openapi::ApiDoc;
 
 use crate::admin::Admin;
+use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     /// Parking services.
     pub parking: ParkingService,
+    /// Commerce services.
+    pub commerce: CommerceService,
     /// The database.
     pub storage: Storage,
     /// Metrics of this server.
@@ -72,6 +76,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::parking::quote),
         )
         .merge(parking_routes(state.clone()))
+        .merge(routes::commerce::router())
         .route("/api/v1/openapi.json", get(openapi::document))
         .nest("/admin/v1", routes::admin::router(&state))
         .fallback(routes::system::not_found)

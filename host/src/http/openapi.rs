@@ -59,5 +59,7 @@ pub struct ApiDoc;
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI document", body = Object)))]
 pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(<super::routes::commerce::CommerceApi as OpenApi>::openapi());
+    Json(doc)
 }

@@ -1,6 +1,6 @@
 //! Host-side bindings generated from the `plaza:district` contract in
 //! `wit/`. The `parking-pricing` world brings the shared host interfaces
-//! along and `payment` reuses them; the `http-endpoint` world's export is
+//! along and `payment` and `promotion` reuse them; the `http-endpoint` world's export is
 //! served through `wasmtime-wasi-http`'s own `wasi:http` bindings.
 #![allow(missing_docs)]
 
@@ -20,6 +20,24 @@ pub mod payment {
     wasmtime::component::bindgen!({
         path: "../wit",
         world: "plaza:district/payment",
+        with: {
+            "plaza:district/types": super::plaza::district::types,
+            "plaza:district/log": super::plaza::district::log,
+            "plaza:district/config": super::plaza::district::config,
+            "plaza:district/kv": super::plaza::district::kv,
+            "plaza:district/clock": super::plaza::district::clock,
+            "plaza:district/events": super::plaza::district::events,
+        },
+        imports: { default: trappable },
+        exports: { default: async },
+    });
+}
+
+/// The `promotion` world, reusing the shared host interfaces.
+pub mod promotion {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "plaza:district/promotion",
         with: {
             "plaza:district/types": super::plaza::district::types,
             "plaza:district/log": super::plaza::district::log,

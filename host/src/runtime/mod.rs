@@ -9,7 +9,8 @@
 //!   interfaces (`log`, `config`, `kv`, `clock`, `events`) it may call.
 //! - `invoke`: the per-call path shared by every world: fresh store,
 //!   deadline, memory cap, error classification, metrics.
-//! - `endpoint`, `pricing` and `payment`: calls into each world's exports.
+//! - `endpoint`, `pricing`, `payment` and `promotion`: calls into each
+//!   world's exports.
 //! - `error`: the typed failures callers branch on.
 //! - `capabilities`: what a component imports, and the checks an uploaded
 //!   component passes before it may run.
@@ -29,6 +30,7 @@ mod outbound;
 mod payment;
 mod plugin;
 mod pricing;
+mod promotion;
 mod state;
 
 pub use breaker::{BreakerState, BreakerStatus};
@@ -46,6 +48,10 @@ pub use plugin::{FILES_GUEST_PATH, Plugin, PluginMeta, PluginSpec, Sandbox, dete
 pub use pricing::{
     Policy, Price, PriceLine, PricingError, SpaceCategory, Stay, VehicleType, policy, quote,
     self_check,
+};
+pub use promotion::{
+    CartLine, CouponUse, Discount, Offer, PromotionCart, PromotionShopper, apply_promotion,
+    promotion_self_check,
 };
 
 use crate::config::BreakerConfig;

@@ -3,11 +3,12 @@
 
 use super::bindings::ParkingPricingPre;
 use super::bindings::payment::PaymentPre;
+use super::bindings::promotion::PromotionPre;
 use super::cache::CacheOutcome;
 use super::capabilities::{Capability, capabilities};
 use super::limits::ResolvedLimits;
 use super::state::PluginState;
-use super::{Runtime, payment, pricing};
+use super::{Runtime, payment, pricing, promotion};
 use crate::config::PluginKind;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -84,6 +85,7 @@ pub(crate) enum PluginPre {
     Endpoint(ProxyPre<PluginState>),
     Pricing(ParkingPricingPre<PluginState>),
     Payment(PaymentPre<PluginState>),
+    Promotion(PromotionPre<PluginState>),
 }
 
 /// A plugin ready to serve.
@@ -111,12 +113,15 @@ pub fn detect_kind(engine: &Engine, component: &Component) -> Result<PluginKind,
         if name.starts_with("plaza:district/payments@0.1.") {
             return Ok(PluginKind::Payment);
         }
+        if name.starts_with("plaza:district/promotions@0.1.") {
+            return Ok(PluginKind::Promotion);
+        }
         names.push(name.to_owned());
     }
     Err(format!(
         "exports no world this host supports (it exports: {}); supported: \
          wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x, \
-         plaza:district/payments@0.1.x",
+         plaza:district/payments@0.1.x, plaza:district/promotions@0.1.x",
         if names.is_empty() {
             "nothing".to_owned()
         } else {
@@ -173,6 +178,10 @@ impl Runtime {
             PluginKind::Payment => PluginPre::Payment(
                 PaymentPre::new(instance_pre).map_err(|e| format!("bad payment export: {e:#}"))?,
             ),
+            PluginKind::Promotion => PluginPre::Promotion(
+                PromotionPre::new(instance_pre)
+                    .map_err(|e| format!("bad promotion export: {e:#}"))?,
+            ),
         };
 
         let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
@@ -203,6 +212,7 @@ impl Runtime {
         let checked = match kind {
             PluginKind::ParkingPricing => Some(pricing::self_check(self, &plugin).await),
             PluginKind::Payment => Some(payment::payment_self_check(self, &plugin).await),
+            PluginKind::Promotion => Some(promotion::promotion_self_check(self, &plugin).await),
             PluginKind::HttpEndpoint => None,
         };
         match checked {

@@ -5,10 +5,12 @@
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
 //! nothing of plugins or HTTP: each store (`kv`, `tokens`, `artifacts`,
-//! `versions`, `audit`, `parking`, `idempotency`) takes plain values.
+//! `versions`, `audit`, `parking`, `commerce`, `idempotency`) takes plain
+//! values.
 
 mod artifacts;
 mod audit;
+pub mod commerce;
 mod idempotency;
 mod kv;
 pub mod parking;
@@ -17,6 +19,8 @@ mod versions;
 
 pub use artifacts::ArtifactStore;
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
+pub use commerce::CommerceStore;
+pub use idempotency::Claim as IdempotencyClaim;
 pub use idempotency::{Claim, IdempotencyStore};
 pub use kv::{KvError, KvScope, KvStore};
 pub use parking::ParkingStore;
@@ -78,12 +82,17 @@ impl Storage {
         };
         let options = AnyConnectOptions::from_str(url).map_err(StorageError::Connect)?;
         let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        // Every connection to `:memory:` is a database of its own: keep
+        // exactly one, for good.
+        let in_memory = url.contains(":memory:");
         pool = match backend {
+            Backend::Sqlite if in_memory => pool
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None),
             // One writer at a time is SQLite's rule anyway; WAL lets readers
             // go on while it writes.
-            // Every connection to `:memory:` is a database of its own, so
-            // an in-memory database gets exactly one.
-            Backend::Sqlite if url.contains(":memory:") => pool.max_connections(1),
             Backend::Sqlite => pool.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
@@ -162,7 +171,12 @@ impl Storage {
         ParkingStore::new(self.clone())
     }
 
-    /// Stored responses of idempotent requests.
+    /// Merchants, catalogue, orders, reviews and the guarantee fund.
+    pub fn commerce(&self) -> CommerceStore {
+        CommerceStore::new(self.clone())
+    }
+
+    /// Idempotency keys of POST requests.
     pub fn idempotency(&self) -> IdempotencyStore {
         IdempotencyStore::new(self.clone())
     }

@@ -1,6 +1,7 @@
 //! Route handlers, one file per resource.
 
 pub(super) mod admin;
+pub(super) mod commerce;
 pub(super) mod districts;
 pub(super) mod parking;
 pub(super) mod plugins;
