@@ -68,7 +68,13 @@ fn watch(root: &Path, plugins: &Path) {
         "cargo:rerun-if-changed={}",
         plugins.join("Cargo.lock").display()
     );
-    for dir in ["district-info", "tariff", "testing"] {
+    for dir in [
+        "decoder-compact",
+        "decoder-json",
+        "district-info",
+        "tariff",
+        "testing",
+    ] {
         println!("cargo:rerun-if-changed={}", plugins.join(dir).display());
     }
 }

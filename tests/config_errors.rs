@@ -54,7 +54,7 @@ fn the_shipped_config_passes() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("2 districts, 4 plugins, all loaded"),
+        stdout.contains("2 districts, 8 plugins, all loaded"),
         "{stdout}"
     );
 }

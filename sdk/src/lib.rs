@@ -9,6 +9,7 @@
 //! | --- | --- | --- | --- |
 //! | `http-endpoint` | `http-endpoint` | [`endpoint::Handler`] | [`http_endpoint!`] |
 //! | `parking-pricing` | `parking-pricing` | [`pricing::Pricing`] | [`parking_pricing!`] |
+//! | `decoder` | `decoder` | [`decoder::Decoder`] | [`decoder!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
@@ -23,6 +24,8 @@
 
 #[doc(hidden)]
 pub mod bindings;
+#[cfg(feature = "decoder")]
+pub mod decoder;
 #[cfg(feature = "http-endpoint")]
 pub mod endpoint;
 pub mod host;

@@ -1,8 +1,10 @@
-//! The `plaza` command line: `serve`, `check` and `plugin run`.
+//! The `plaza` command line: `serve`, `check`, `plugin run` and
+//! `simulate`.
 
 mod check;
 mod plugin_run;
 mod serve;
+mod simulate;
 
 use crate::telemetry::LogFormat;
 use clap::{Parser, Subcommand};
@@ -45,12 +47,36 @@ pub enum Command {
         /// Database URL (sqlite:// or postgres://), overriding `[storage] url`.
         #[arg(long, env = "PLAZA_DATABASE_URL")]
         database_url: Option<String>,
+        /// Embedded MQTT broker address, overriding `[mqtt] listen`.
+        #[arg(long)]
+        mqtt_listen: Option<SocketAddr>,
     },
     /// Check a config and load every plugin, without serving.
     Check {
         /// Config file.
         #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
         config: PathBuf,
+    },
+    /// Publish realistic device uplinks for a district to the broker.
+    Simulate {
+        /// Config file (devices and the broker's address).
+        #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
+        config: PathBuf,
+        /// District whose devices to simulate.
+        #[arg(long)]
+        district: String,
+        /// Messages per second, all devices together.
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        /// Broker `mqtt://host:port` (default: the config's).
+        #[arg(long)]
+        broker: Option<String>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        duration: Option<u64>,
+        /// Stop after this many messages.
+        #[arg(long)]
+        count: Option<u64>,
     },
     /// Work with plugin components.
     Plugin {
@@ -81,16 +107,36 @@ pub async fn run(cli: Cli) -> ExitCode {
             listen,
             data_dir,
             database_url,
+            mqtt_listen,
         } => {
             let options = crate::server::ServeOptions {
                 config,
                 listen,
                 data_dir,
                 database_url,
+                mqtt_listen,
             };
             serve::run(options).await
         }
         Command::Check { config } => check::run(config).await,
+        Command::Simulate {
+            config,
+            district,
+            rate,
+            broker,
+            duration,
+            count,
+        } => {
+            let args = simulate::SimulateArgs {
+                config,
+                district,
+                rate,
+                broker,
+                duration,
+                count,
+            };
+            simulate::run(args).await
+        }
         Command::Plugin {
             command: PluginCommand::Run { plugin, input },
         } => plugin_run::run(plugin, input).await,

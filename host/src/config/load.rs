@@ -36,6 +36,9 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
     let base = file.parent().unwrap_or(Path::new("."));
     resolve_paths(&mut config, base);
     validate(&config).map_err(|(key, reason)| err(&key, reason))?;
+    for district in &mut config.districts {
+        district.device_list = super::devices::load(district)?;
+    }
     Ok(config)
 }
 
@@ -61,6 +64,7 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
         *cache = base.join(&*cache);
     }
     for district in &mut config.districts {
+        super::devices::resolve(district, base);
         for plugin in &mut district.plugins {
             plugin.path = base.join(&plugin.path);
         }
@@ -74,6 +78,7 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
         return Err(("server.body_limit_bytes".into(), "must be above 0".into()));
     }
     validate_limits("runtime.limits", &config.runtime.limits)?;
+    validate_mqtt(&config.mqtt)?;
 
     let mut districts = HashSet::new();
     for (d, district) in config.districts.iter().enumerate() {
@@ -120,6 +125,28 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+fn validate_mqtt(mqtt: &super::MqttConfig) -> Result<(), Invalid> {
+    if let Some(Err(reason)) = mqtt.external() {
+        return Err(("mqtt.url".into(), reason));
+    }
+    let checks = [
+        ("connections", mqtt.connections as u64, 1, 64),
+        ("max_payload_bytes", mqtt.max_payload_bytes as u64, 1, 256 << 10),
+        ("batch_max", mqtt.batch_max as u64, 1, 20_000),
+        ("dead_letter_capacity", mqtt.dead_letter_capacity, 1, 10_000_000),
+    ];
+    for (key, value, min, max) in checks {
+        if !(min..=max).contains(&value) {
+            let reason = format!("{value} is outside {min}..={max}");
+            return Err((format!("mqtt.{key}"), reason));
+        }
+    }
+    if mqtt.client_id.is_empty() || mqtt.client_id.len() > 40 {
+        return Err(("mqtt.client_id".into(), "must be 1-40 characters".into()));
     }
     Ok(())
 }

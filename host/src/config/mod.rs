@@ -1,17 +1,22 @@
 //! Plaza's configuration: one TOML file describing the server, storage,
-//! the Wasm runtime's defaults and every district with its plugins.
+//! the Wasm runtime's defaults, MQTT ingest and every district with its
+//! plugins; each district may name a device file (`devices`).
 //!
 //! `model` holds the types as they appear in the file; `load` reads a file,
 //! resolves relative paths against the file's folder and refuses anything
 //! wrong with a [`ConfigError`] naming file, key and reason. The reference
 //! for every key is the README's "Configuration" section.
 
+mod devices;
 mod load;
 mod model;
+mod mqtt;
 
 pub(crate) use load::MAX_MEMORY_MIB;
+pub use devices::{DeviceConfig, DeviceKind};
 pub use load::{ConfigError, PluginArtifact, load, read_plugin};
 pub use model::{
     DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind, RuntimeConfig,
     ServerConfig, StorageConfig,
 };
+pub use mqtt::{MqttConfig, parse_url as parse_mqtt_url};

@@ -1,5 +1,6 @@
 //! The configuration file's shape. Every table refuses unknown keys.
 
+use super::mqtt::MqttConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,6 +18,9 @@ pub struct PlazaConfig {
     /// Defaults for the Wasm runtime.
     #[serde(default)]
     pub runtime: RuntimeConfig,
+    /// Device ingest over MQTT.
+    #[serde(default)]
+    pub mqtt: MqttConfig,
     /// The districts this deployment serves, written `[[district]]`.
     #[serde(default, rename = "district")]
     pub districts: Vec<DistrictConfig>,
@@ -123,6 +127,11 @@ pub struct DistrictConfig {
     /// The district's plugins, written `[[district.plugin]]`.
     #[serde(default, rename = "plugin")]
     pub plugins: Vec<PluginConfig>,
+    /// The district's device registry file; relative to the config file.
+    pub devices: Option<PathBuf>,
+    /// The devices read from that file when the config is loaded.
+    #[serde(skip)]
+    pub device_list: Vec<super::devices::DeviceConfig>,
 }
 
 fn default_utc_offset() -> i32 {
@@ -137,6 +146,8 @@ pub enum PluginKind {
     HttpEndpoint,
     /// Prices parking stays and sets reservation policy.
     ParkingPricing,
+    /// Decodes device uplinks into readings.
+    Decoder,
 }
 
 impl PluginKind {
@@ -145,6 +156,7 @@ impl PluginKind {
         match self {
             PluginKind::HttpEndpoint => "http-endpoint",
             PluginKind::ParkingPricing => "parking-pricing",
+            PluginKind::Decoder => "decoder",
         }
     }
 }

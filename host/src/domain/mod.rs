@@ -3,5 +3,7 @@
 //! plain types and typed errors; they know nothing of axum or HTTP.
 //!
 //! - `parking`: parking quotes priced by the district's pricing plugin.
+//! - `readings`: device readings and a district's live figures.
 
 pub mod parking;
+pub mod readings;

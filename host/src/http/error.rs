@@ -3,6 +3,7 @@
 //! when a plugin is at fault. `code` is stable; `message` is for people.
 
 use crate::domain::parking::ParkingError;
+use crate::domain::readings::ReadingsError;
 use crate::runtime::{PluginError, PluginFailure};
 use axum::Json;
 use axum::http::StatusCode;
@@ -96,6 +97,26 @@ impl From<ParkingError> for ApiError {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "not_offered", message)
             }
             ParkingError::Plugin(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReadingsError> for ApiError {
+    fn from(e: ReadingsError) -> Self {
+        let message = e.to_string();
+        match e {
+            ReadingsError::UnknownDistrict(d) => {
+                Self::not_found("unknown_district", message).with_district(&d)
+            }
+            ReadingsError::InvalidQuery(_) => Self::bad_request("invalid_query", message),
+            ReadingsError::Storage(e) => {
+                tracing::warn!(error = %e, "readings query failed");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "the database did not answer; try again",
+                )
+            }
         }
     }
 }

@@ -8,6 +8,8 @@
 //! | `/d/{district}/{plugin}/{*path}` | `routes::plugins` |
 //! | `GET /api/v1/districts` | `routes::districts` |
 //! | `GET /api/v1/districts/{district}/parking/quote` | `routes::parking` |
+//! | `GET /api/v1/districts/{district}/readings` | `routes::readings` |
+//! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 
 mod error;
@@ -18,6 +20,7 @@ pub use error::ApiError;
 pub use openapi::ApiDoc;
 
 use crate::domain::parking::ParkingService;
+use crate::domain::readings::ReadingsService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
 use crate::runtime::Runtime;
@@ -38,6 +41,8 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     /// Parking services.
     pub parking: ParkingService,
+    /// Device readings and live figures.
+    pub readings: ReadingsService,
     /// The database.
     pub storage: Storage,
     /// Metrics of this server.
@@ -61,6 +66,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/districts/{district}/parking/quote",
             get(routes::parking::quote),
+        )
+        .route(
+            "/api/v1/districts/{district}/readings",
+            get(routes::readings::list),
+        )
+        .route(
+            "/api/v1/districts/{district}/live",
+            get(routes::readings::live),
         )
         .route("/api/v1/openapi.json", get(openapi::document))
         .fallback(routes::system::not_found)

@@ -2,8 +2,9 @@
 //! annotations so it cannot drift from the code.
 
 use super::error::ApiError;
-use super::routes::{districts, parking};
+use super::routes::{districts, parking, readings};
 use crate::domain::parking::{ParkingQuote, QuoteLine, SpaceCategory, Vehicle};
+use crate::domain::readings::{CarParkFigures, EntranceFigures, LiveFigures, ReadingView};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -14,7 +15,13 @@ use utoipa::OpenApi;
         title = "Plaza host API",
         description = "Smart business district services"
     ),
-    paths(districts::list, parking::quote, document),
+    paths(
+        districts::list,
+        parking::quote,
+        readings::list,
+        readings::live,
+        document
+    ),
     components(schemas(
         ApiError,
         ParkingQuote,
@@ -22,7 +29,11 @@ use utoipa::OpenApi;
         Vehicle,
         SpaceCategory,
         districts::DistrictSummary,
-        districts::PluginSummary
+        districts::PluginSummary,
+        ReadingView,
+        LiveFigures,
+        EntranceFigures,
+        CarParkFigures
     ))
 )]
 pub struct ApiDoc;

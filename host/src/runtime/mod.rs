@@ -9,11 +9,12 @@
 //!   interfaces (`log`, `config`, `kv`, `clock`, `events`) it may call.
 //! - `invoke`: the per-call path shared by every world: fresh store,
 //!   deadline, memory cap, error classification, metrics.
-//! - `endpoint` and `pricing`: calls into each world's exports.
+//! - `endpoint`, `pricing` and `decoder`: calls into each world's exports.
 //! - `error`: the typed failures callers branch on.
 
 mod bindings;
 mod cache;
+mod decoder;
 mod endpoint;
 mod engine;
 mod error;
@@ -26,6 +27,10 @@ mod pricing;
 mod state;
 
 pub use cache::CacheOutcome;
+pub use decoder::{
+    DecodeError, DecodeOutcome, Decoded, DecoderDevice, Flow, Measurement, Reading, Uplink,
+    decode_batch,
+};
 pub use error::{PluginError, PluginFailure};
 pub use limits::ResolvedLimits;
 pub use plugin::{Plugin, PluginMeta, PluginSpec, detect_kind};

@@ -2,6 +2,7 @@
 //! pre-instantiated form ready for a fresh instance per call.
 
 use super::bindings::ParkingPricingPre;
+use super::bindings::decoder::DecoderPre;
 use super::cache::CacheOutcome;
 use super::limits::ResolvedLimits;
 use super::state::PluginState;
@@ -61,6 +62,7 @@ pub struct PluginMeta {
 pub(crate) enum PluginPre {
     Endpoint(ProxyPre<PluginState>),
     Pricing(ParkingPricingPre<PluginState>),
+    Decoder(DecoderPre<PluginState>),
 }
 
 /// A plugin ready to serve.
@@ -83,11 +85,15 @@ pub fn detect_kind(engine: &Engine, component: &Component) -> Result<PluginKind,
         if name.starts_with("plaza:district/pricing@0.1.") {
             return Ok(PluginKind::ParkingPricing);
         }
+        if name.starts_with("plaza:district/decode@0.1.") {
+            return Ok(PluginKind::Decoder);
+        }
         names.push(name.to_owned());
     }
     Err(format!(
         "exports no world this host supports (it exports: {}); supported: \
-         wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x",
+         wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x, \
+         plaza:district/decode@0.1.x",
         if names.is_empty() {
             "nothing".to_owned()
         } else {
@@ -129,6 +135,10 @@ impl Runtime {
             PluginKind::ParkingPricing => PluginPre::Pricing(
                 ParkingPricingPre::new(instance_pre)
                     .map_err(|e| format!("bad pricing export: {e:#}"))?,
+            ),
+            PluginKind::Decoder => PluginPre::Decoder(
+                DecoderPre::new(instance_pre)
+                    .map_err(|e| format!("bad decoder export: {e:#}"))?,
             ),
         };
 

@@ -4,11 +4,20 @@
 //! Queries are written once in SQL both databases accept and run through
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
-//! nothing of plugins or HTTP: each store (`kv`, ...) takes plain values.
+//! nothing of plugins or HTTP: each store (`kv`, `devices`, `readings`,
+//! `reading_queries`, `dead_letters`) takes plain values.
 
+mod dead_letters;
+mod devices;
 mod kv;
+mod reading_queries;
+mod readings;
 
+pub use dead_letters::{DeadLetter, DeadLetterStore, KEPT_PAYLOAD_BYTES, NewDeadLetter};
+pub use devices::{DeviceRecord, DeviceStore};
 pub use kv::{KvError, KvScope, KvStore};
+pub use reading_queries::{FlowTotal, ReadingFilter, RollupRecord, SpaceTotal, StoredReading};
+pub use readings::{BatchOutcome, NewReading, ReadingStore, ReadingValue};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -119,6 +128,21 @@ impl Storage {
     /// Key-value data of plugins.
     pub fn kv(&self) -> KvStore {
         KvStore::new(self.clone())
+    }
+
+    /// Readings, their rollups and parking-space state.
+    pub fn readings(&self) -> ReadingStore {
+        ReadingStore::new(self.clone())
+    }
+
+    /// The device registry.
+    pub fn devices(&self) -> DeviceStore {
+        DeviceStore::new(self.clone())
+    }
+
+    /// Uplinks set aside.
+    pub fn dead_letters(&self) -> DeadLetterStore {
+        DeadLetterStore::new(self.clone())
     }
 
     /// Closes every connection.

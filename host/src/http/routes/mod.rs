@@ -3,4 +3,5 @@
 pub(super) mod districts;
 pub(super) mod parking;
 pub(super) mod plugins;
+pub(super) mod readings;
 pub(super) mod system;
