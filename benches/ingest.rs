@@ -34,8 +34,8 @@ fn main() {
 }
 
 async fn bench() {
-    let url = std::env::var("PLAZA_BENCH_MQTT_URL")
-        .unwrap_or_else(|_| "mqtt://127.0.0.1:1883".into());
+    let url =
+        std::env::var("PLAZA_BENCH_MQTT_URL").unwrap_or_else(|_| "mqtt://127.0.0.1:1883".into());
     let messages: u64 = env_or("PLAZA_BENCH_MESSAGES", 200_000);
     let connections: u16 = env_or("PLAZA_BENCH_CONNECTIONS", 8);
     let (host, port) = plaza::config::parse_mqtt_url(&url).expect("a broker URL");
@@ -64,9 +64,14 @@ async fn raw_baseline(host: &str, port: u16, tag: &str, n: u64, connections: u16
     let mut subscribers = Vec::new();
     for i in 0..connections {
         let mut options = MqttOptions::new(format!("{tag}-raw-sub-{i}"), host, port);
-        options.set_inflight(1000).set_keep_alive(Duration::from_secs(30));
+        options
+            .set_inflight(1000)
+            .set_keep_alive(Duration::from_secs(30));
         let (client, mut eventloop) = AsyncClient::new(options, 10_000);
-        client.subscribe(filter.clone(), QoS::AtLeastOnce).await.unwrap();
+        client
+            .subscribe(filter.clone(), QoS::AtLeastOnce)
+            .await
+            .unwrap();
         let received = received.clone();
         subscribers.push(tokio::spawn(async move {
             let _client = client;
@@ -105,7 +110,10 @@ async fn raw_baseline(host: &str, port: u16, tag: &str, n: u64, connections: u16
         client
     });
     while received.load(Ordering::Relaxed) < n {
-        assert!(started.elapsed() < Duration::from_secs(600), "baseline stalled");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "baseline stalled"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let rate = n as f64 / started.elapsed().as_secs_f64();
@@ -119,7 +127,14 @@ async fn raw_baseline(host: &str, port: u16, tag: &str, n: u64, connections: u16
 
 /// Uplinks per second the simulator publishes and Plaza acknowledges
 /// after storing them.
-async fn plaza_ingest(url: &str, host: &str, port: u16, tag: &str, n: u64, connections: u16) -> f64 {
+async fn plaza_ingest(
+    url: &str,
+    host: &str,
+    port: u16,
+    tag: &str,
+    n: u64,
+    connections: u16,
+) -> f64 {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().expect("a temp dir");
     let devices = root.join("config/districts/jiefangbei/devices.toml");
@@ -178,7 +193,10 @@ path = "{compact}"
     let started = Instant::now();
     let sim = tokio::spawn(simulator::run(options, |_| {}));
     while ingest.acknowledged.get() < n {
-        assert!(started.elapsed() < Duration::from_secs(600), "ingest stalled");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "ingest stalled"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let rate = n as f64 / started.elapsed().as_secs_f64();

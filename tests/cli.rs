@@ -60,7 +60,13 @@ fn the_compact_decoder_reads_a_people_counter_uplink_offline() {
     let result: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(result["sequence"], 12345);
     assert_eq!(result["readings"][0]["kind"], "people");
-    assert_eq!((result["readings"][0]["in"].as_u64(), result["readings"][0]["out"].as_u64()), (Some(12), Some(5)));
+    assert_eq!(
+        (
+            result["readings"][0]["in"].as_u64(),
+            result["readings"][0]["out"].as_u64()
+        ),
+        (Some(12), Some(5))
+    );
     assert_eq!(result["warnings"], serde_json::json!([]));
 }
 
@@ -88,7 +94,10 @@ fn the_json_decoder_reads_a_gate_count_with_its_device_timestamp() {
     assert_eq!(result["sequence"], 1042);
     let reading = &result["readings"][0];
     assert_eq!(reading["kind"], "vehicles");
-    assert_eq!((reading["in"].as_u64(), reading["out"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (reading["in"].as_u64(), reading["out"].as_u64()),
+        (Some(3), Some(1))
+    );
     assert_eq!(reading["at"], 1764727200000_i64);
 }
 
@@ -101,5 +110,10 @@ fn the_json_decoder_calls_a_truncated_uplink_malformed() {
     assert!(ok, "{stderr}");
     let result: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(result["error"], "malformed");
-    assert!(result["reason"].as_str().unwrap().contains("not a JSON uplink"));
+    assert!(
+        result["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a JSON uplink")
+    );
 }

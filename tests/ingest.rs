@@ -64,8 +64,11 @@ async fn uplinks_become_readings_and_live_figures_over_the_api() {
     for (setup, t) in servers("uplinks_become_readings", &district).await {
         let up = |device: &str| format!("plaza/{district}/up/{device}");
         let mut p = Publisher::connect(&t.server.mqtt_url().unwrap()).await;
-        p.send(&up("gate-1"), r#"{"seq":1,"type":"vehicles","in":3,"out":1}"#)
-            .await;
+        p.send(
+            &up("gate-1"),
+            r#"{"seq":1,"type":"vehicles","in":3,"out":1}"#,
+        )
+        .await;
         p.send(&up("door-1"), r#"{"seq":7,"type":"people","in":5,"out":2}"#)
             .await;
         p.send(&up("space-1"), hex("01 00000001 50 01")).await;
@@ -86,19 +89,27 @@ async fn uplinks_become_readings_and_live_figures_over_the_api() {
         let (_, gate) = t.get_json(&path).await;
         assert_eq!(gate[0]["kind"], "vehicles", "{setup}: {gate}");
         assert_eq!(gate[0]["target"], "p1-north");
-        assert_eq!((gate[0]["entered"].as_i64(), gate[0]["exited"].as_i64()), (Some(3), Some(1)));
+        assert_eq!(
+            (gate[0]["entered"].as_i64(), gate[0]["exited"].as_i64()),
+            (Some(3), Some(1))
+        );
 
         let path = format!("/api/v1/districts/{district}/readings?kind=energy");
         let (_, energy) = t.get_json(&path).await;
         assert_eq!(energy[0]["kwh"], 1.5, "{setup}: {energy}");
 
-        let (status, live) = t.get_json(&format!("/api/v1/districts/{district}/live")).await;
+        let (status, live) = t
+            .get_json(&format!("/api/v1/districts/{district}/live"))
+            .await;
         assert_eq!(status, 200, "{setup}: {live}");
         assert_eq!(live["people_in_district"], 3, "{setup}: {live}");
         let park = &live["car_parks"][0];
         assert_eq!(park["car_park"], "p1", "{setup}: {live}");
         assert_eq!(park["vehicles"], 2);
-        assert_eq!((park["sensed_spaces"].as_i64(), park["free_spaces"].as_i64()), (Some(2), Some(1)));
+        assert_eq!(
+            (park["sensed_spaces"].as_i64(), park["free_spaces"].as_i64()),
+            (Some(2), Some(1))
+        );
         assert_eq!(live["energy_kwh_today"], 1.5);
 
         let text = metrics(&t).await;
@@ -134,11 +145,17 @@ async fn the_same_uplink_delivered_twice_counts_once() {
         let path = format!("/api/v1/districts/{district}/readings?device=door-1");
         let (_, readings) = t.get_json(&path).await;
         assert_eq!(readings.as_array().unwrap().len(), 2, "{setup}: {readings}");
-        let (_, live) = t.get_json(&format!("/api/v1/districts/{district}/live")).await;
+        let (_, live) = t
+            .get_json(&format!("/api/v1/districts/{district}/live"))
+            .await;
         assert_eq!(live["people_in_district"], 3 + 1, "{setup}: {live}");
         assert_eq!(live["entrances"][0]["entered"], 6, "{setup}: {live}");
         let text = metrics(&t).await;
-        assert_eq!(metric(&text, "plaza_ingest_duplicates_total"), 2.0, "{setup}");
+        assert_eq!(
+            metric(&text, "plaza_ingest_duplicates_total"),
+            2.0,
+            "{setup}"
+        );
         assert_eq!(metric(&text, "plaza_ingest_readings_total"), 2.0, "{setup}");
         t.server.shutdown().await.unwrap();
     }
@@ -151,21 +168,47 @@ async fn bad_uplinks_are_refused_counted_and_kept_aside_while_good_ones_flow() {
         let up = |device: &str| format!("plaza/{district}/up/{device}");
         let mut p = Publisher::connect(&t.server.mqtt_url().unwrap()).await;
         let bad: Vec<(String, Vec<u8>, &str)> = vec![
-            (up("door-1"), br#"{"seq": 1, "type": "peo"#.to_vec(), "malformed"),
+            (
+                up("door-1"),
+                br#"{"seq": 1, "type": "peo"#.to_vec(),
+                "malformed",
+            ),
             (up("space-1"), hex("01 0000"), "malformed"),
-            (up("ghost"), br#"{"seq":1,"type":"people","in":1,"out":0}"#.to_vec(), "unknown_device"),
-            (up("door-1"), br#"{"seq":2,"type":"space","occupied":true}"#.to_vec(), "decoder_error"),
-            (format!("{}/2", up("space-1")), hex("01 00000001 50 01"), "decoder_error"),
+            (
+                up("ghost"),
+                br#"{"seq":1,"type":"people","in":1,"out":0}"#.to_vec(),
+                "unknown_device",
+            ),
+            (
+                up("door-1"),
+                br#"{"seq":2,"type":"space","occupied":true}"#.to_vec(),
+                "decoder_error",
+            ),
+            (
+                format!("{}/2", up("space-1")),
+                hex("01 00000001 50 01"),
+                "decoder_error",
+            ),
             (up("door-1"), vec![b' '; 600], "oversized"),
-            (format!("{}/0", up("space-1")), hex("01 00000001 50 01"), "bad_topic"),
+            (
+                format!("{}/0", up("space-1")),
+                hex("01 00000001 50 01"),
+                "bad_topic",
+            ),
         ];
         for (i, (topic, payload, _)) in bad.iter().enumerate() {
-            p.send(&up("gate-1"), format!(r#"{{"seq":{i},"type":"vehicles","in":1,"out":0}}"#))
-                .await;
+            p.send(
+                &up("gate-1"),
+                format!(r#"{{"seq":{i},"type":"vehicles","in":1,"out":0}}"#),
+            )
+            .await;
             p.send(topic, payload.clone()).await;
         }
-        p.send(&up("gate-1"), r#"{"seq":100,"type":"vehicles","in":1,"out":0}"#)
-            .await;
+        p.send(
+            &up("gate-1"),
+            r#"{"seq":100,"type":"vehicles","in":1,"out":0}"#,
+        )
+        .await;
         p.flush().await;
         let total = (bad.len() * 2 + 1) as f64;
         eventually(20, "every uplink acknowledged", || async {
@@ -174,21 +217,43 @@ async fn bad_uplinks_are_refused_counted_and_kept_aside_while_good_ones_flow() {
         .await;
 
         let text = metrics(&t).await;
-        for reason in ["malformed", "unknown_device", "decoder_error", "oversized", "bad_topic"] {
+        for reason in [
+            "malformed",
+            "unknown_device",
+            "decoder_error",
+            "oversized",
+            "bad_topic",
+        ] {
             let expected = bad.iter().filter(|(_, _, r)| *r == reason).count() as f64;
             let key = format!(
                 "plaza_ingest_rejected_total{{district=\"{district}\",reason=\"{reason}\"}}"
             );
             assert_eq!(metric(&text, &key), expected, "{setup}: {reason}\n{text}");
         }
-        let kept = t.server.plaza.storage.dead_letters().recent(&district, 100).await.unwrap();
+        let kept = t
+            .server
+            .plaza
+            .storage
+            .dead_letters()
+            .recent(&district, 100)
+            .await
+            .unwrap();
         assert_eq!(kept.len(), bad.len(), "{setup}");
-        assert!(kept.iter().any(|l| l.reason == "oversized" && l.payload_bytes == 600));
+        assert!(
+            kept.iter()
+                .any(|l| l.reason == "oversized" && l.payload_bytes == 600)
+        );
         assert!(kept.iter().all(|l| !l.detail.is_empty()));
 
         // Every good uplink between the bad ones was stored.
-        let (_, live) = t.get_json(&format!("/api/v1/districts/{district}/live")).await;
-        assert_eq!(live["car_parks"][0]["vehicles"], bad.len() + 1, "{setup}: {live}");
+        let (_, live) = t
+            .get_json(&format!("/api/v1/districts/{district}/live"))
+            .await;
+        assert_eq!(
+            live["car_parks"][0]["vehicles"],
+            bad.len() + 1,
+            "{setup}: {live}"
+        );
         t.server.shutdown().await.unwrap();
     }
 }
@@ -213,14 +278,20 @@ async fn simulated_traffic_is_ingested_whole() {
         utc_offset_minutes: 480,
         client_id: unique_district("sim-client"),
     };
-    let report = plaza::ingest::simulator::run(options, |_| {}).await.unwrap();
+    let report = plaza::ingest::simulator::run(options, |_| {})
+        .await
+        .unwrap();
     assert_eq!((report.sent, report.acked), (400, 400));
     eventually(30, "400 acknowledged uplinks", || async {
         acknowledged(&t).await >= 400.0
     })
     .await;
     let text = metrics(&t).await;
-    assert_eq!(metric(&text, "plaza_ingest_readings_total"), 400.0, "{text}");
+    assert_eq!(
+        metric(&text, "plaza_ingest_readings_total"),
+        400.0,
+        "{text}"
+    );
     assert!(!text.contains("plaza_ingest_rejected_total{"), "{text}");
     let path = format!("/api/v1/districts/{district}/readings?latest=true");
     let (_, latest) = t.get_json(&path).await;
@@ -244,11 +315,20 @@ async fn readings_queries_are_checked() {
         ),
     ];
     for (path, status, code) in cases {
-        let (got, body) = t.get_json(&format!("/api/v1/districts/{district}/{path}")).await;
-        assert_eq!((got, body["code"].clone()), (status, Value::from(code)), "{path}: {body}");
+        let (got, body) = t
+            .get_json(&format!("/api/v1/districts/{district}/{path}"))
+            .await;
+        assert_eq!(
+            (got, body["code"].clone()),
+            (status, Value::from(code)),
+            "{path}: {body}"
+        );
     }
     let (status, body) = t.get_json("/api/v1/districts/nowhere/live").await;
-    assert_eq!((status, body["code"].as_str()), (404, Some("unknown_district")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("unknown_district"))
+    );
     let (status, body) = t.get_json("/api/v1/openapi.json").await;
     assert_eq!(status, 200);
     assert!(body["paths"]["/api/v1/districts/{district}/live"].is_object());

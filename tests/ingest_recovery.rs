@@ -3,10 +3,10 @@
 //! reconnects with backoff, counts it, and keeps everything it
 //! acknowledged.
 
+use crate::support::TestServer;
 use crate::support::mqtt::{
     OwnBroker, Publisher, eventually, ingest_config, metric, start_server, unique_district,
 };
-use crate::support::TestServer;
 
 async fn metrics(t: &TestServer) -> String {
     t.client
@@ -20,7 +20,9 @@ async fn metrics(t: &TestServer) -> String {
 }
 
 async fn vehicles(t: &TestServer, district: &str) -> i64 {
-    let (_, live) = t.get_json(&format!("/api/v1/districts/{district}/live")).await;
+    let (_, live) = t
+        .get_json(&format!("/api/v1/districts/{district}/live"))
+        .await;
     live["car_parks"][0]["vehicles"].as_i64().unwrap_or(0)
 }
 
@@ -32,7 +34,11 @@ async fn ingest_resumes_after_the_broker_restarts_without_losing_stored_uplinks(
         return;
     };
     let district = unique_district("restart");
-    let mqtt = format!("url = \"{}\"\nclient_id = \"{}\"", broker.url(), unique_district("p"));
+    let mqtt = format!(
+        "url = \"{}\"\nclient_id = \"{}\"",
+        broker.url(),
+        unique_district("p")
+    );
     let t = start_server(&ingest_config(&district, &mqtt)).await;
     let topic = format!("plaza/{district}/up/gate-1");
     let gate = |seq: u32| format!(r#"{{"seq":{seq},"type":"vehicles","in":1,"out":0}}"#);
@@ -75,7 +81,11 @@ async fn ingest_resumes_after_the_broker_restarts_without_losing_stored_uplinks(
     })
     .await;
     let text = metrics(&t).await;
-    assert_eq!(metric(&text, "plaza_ingest_readings_total"), 100.0, "{text}");
+    assert_eq!(
+        metric(&text, "plaza_ingest_readings_total"),
+        100.0,
+        "{text}"
+    );
     assert!(metric(&text, "plaza_ingest_broker_connections_total") >= 2.0);
     t.server.shutdown().await.unwrap();
 }

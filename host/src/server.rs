@@ -5,9 +5,9 @@
 use crate::config::{self, ConfigError, PlazaConfig};
 use crate::domain::parking::ParkingService;
 use crate::domain::readings::ReadingsService;
-use crate::ingest::{Ingest, IngestError, IngestParts};
 use crate::events::EventBus;
 use crate::http::{self, AppState};
+use crate::ingest::{Ingest, IngestError, IngestParts};
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::runtime::Runtime;

@@ -24,7 +24,13 @@ pub(super) async fn run(args: SimulateArgs) -> anyhow::Result<()> {
         .districts
         .iter()
         .find(|d| d.id == args.district)
-        .with_context(|| format!("{} has no district {:?}", args.config.display(), args.district))?;
+        .with_context(|| {
+            format!(
+                "{} has no district {:?}",
+                args.config.display(),
+                args.district
+            )
+        })?;
     let devices = simulator::devices_of(district)?;
     // Without --broker: the configured external broker, else the embedded
     // one's address.

@@ -94,8 +94,8 @@ pub(super) fn load(district: &DistrictConfig) -> Result<Vec<DeviceConfig>, Confi
         key: key.to_owned(),
         reason,
     };
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| err("(file)", format!("failed to read: {e}")))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| err("(file)", format!("failed to read: {e}")))?;
     let de = toml::Deserializer::parse(&text).map_err(|e| err("(syntax)", e.to_string()))?;
     let parsed: DeviceFile = serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();

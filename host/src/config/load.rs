@@ -135,9 +135,19 @@ fn validate_mqtt(mqtt: &super::MqttConfig) -> Result<(), Invalid> {
     }
     let checks = [
         ("connections", mqtt.connections as u64, 1, 64),
-        ("max_payload_bytes", mqtt.max_payload_bytes as u64, 1, 256 << 10),
+        (
+            "max_payload_bytes",
+            mqtt.max_payload_bytes as u64,
+            1,
+            256 << 10,
+        ),
         ("batch_max", mqtt.batch_max as u64, 1, 20_000),
-        ("dead_letter_capacity", mqtt.dead_letter_capacity, 1, 10_000_000),
+        (
+            "dead_letter_capacity",
+            mqtt.dead_letter_capacity,
+            1,
+            10_000_000,
+        ),
     ];
     for (key, value, min, max) in checks {
         if !(min..=max).contains(&value) {

@@ -12,8 +12,8 @@ mod load;
 mod model;
 mod mqtt;
 
-pub(crate) use load::MAX_MEMORY_MIB;
 pub use devices::{DeviceConfig, DeviceKind};
+pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, read_plugin};
 pub use model::{
     DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind, RuntimeConfig,

@@ -122,7 +122,10 @@ mod tests {
 
     #[test]
     fn broker_urls_split_into_host_and_port() {
-        assert_eq!(parse_url("mqtt://127.0.0.1:1883"), Ok(("127.0.0.1".into(), 1883)));
+        assert_eq!(
+            parse_url("mqtt://127.0.0.1:1883"),
+            Ok(("127.0.0.1".into(), 1883))
+        );
         assert_eq!(parse_url("mqtt://broker"), Ok(("broker".into(), 1883)));
         assert!(parse_url("http://broker:1883").is_err());
         assert!(parse_url("mqtt://broker:port").is_err());

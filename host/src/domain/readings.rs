@@ -154,7 +154,9 @@ impl ReadingsService {
         }
         if let (Some(since), Some(until)) = (query.since, query.until) {
             if until <= since {
-                return Err(ReadingsError::InvalidQuery("until must be after since".into()));
+                return Err(ReadingsError::InvalidQuery(
+                    "until must be after since".into(),
+                ));
             }
         }
         let limit = query.limit.unwrap_or(100);
@@ -205,7 +207,9 @@ impl ReadingsService {
             free_spaces: 0,
         };
         for flow in store.vehicles_by_car_park(district).await? {
-            let park = car_parks.entry(flow.id.clone()).or_insert_with(|| blank(&flow.id));
+            let park = car_parks
+                .entry(flow.id.clone())
+                .or_insert_with(|| blank(&flow.id));
             park.vehicles = (flow.entered - flow.exited).max(0);
         }
         for spaces in store.spaces_by_car_park(district).await? {

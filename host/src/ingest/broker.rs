@@ -2,8 +2,7 @@
 //! else running. It runs on threads of its own, since its start blocks.
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::{Duration, Instant};
+use std::net::{SocketAddr, TcpListener};
 
 /// Largest packet the embedded broker accepts. Plaza's own size limit on
 /// uplinks is lower and applies after delivery, so an oversized uplink is
@@ -11,8 +10,6 @@ use std::time::{Duration, Instant};
 const MAX_PACKET_BYTES: usize = 256 << 10;
 /// QoS 1 messages the broker keeps in flight to one client.
 const MAX_INFLIGHT: usize = 1000;
-/// How long start-up waits for the listener to accept connections.
-const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running embedded broker.
 pub struct EmbeddedBroker {
@@ -21,17 +18,15 @@ pub struct EmbeddedBroker {
 }
 
 impl EmbeddedBroker {
-    /// Starts a broker on `listen` (port 0: a free port) and waits until
-    /// it accepts connections.
+    /// Starts a broker on `listen` (port 0: a free port). Ingest start-up
+    /// then waits for its subscription to be confirmed.
     pub fn start(listen: SocketAddr) -> anyhow::Result<Self> {
-        let addr = if listen.port() == 0 {
-            // rumqttd binds inside its own thread and does not say where;
-            // take a free port from the OS first.
-            let probe = TcpListener::bind(listen)?;
-            probe.local_addr()?
-        } else {
-            listen
-        };
+        // rumqttd binds inside its own thread and neither says where nor
+        // whether it failed: bind here first, to learn a free port (for
+        // port 0) and to fail clearly when the address is taken.
+        let addr = TcpListener::bind(listen)
+            .and_then(|probe| probe.local_addr())
+            .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
         let config = broker_config(addr);
         std::thread::Builder::new()
             .name("mqtt-broker".into())
@@ -43,14 +38,7 @@ impl EmbeddedBroker {
             })?;
         // FIXME: rumqttd has no way to stop a broker, so it lives until the
         // process exits; a stop handle upstream would let shutdown end it.
-        let started = Instant::now();
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if started.elapsed() > READY_TIMEOUT {
-                anyhow::bail!("embedded MQTT broker did not start listening on {addr}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        tracing::info!(%addr, "embedded MQTT broker listening");
+        tracing::info!(%addr, "embedded MQTT broker started");
         Ok(Self { addr })
     }
 }

@@ -112,8 +112,12 @@ impl Ingest {
         };
         let (shutdown, signal) = watch::channel(false);
         let (to_pipeline, from_subscribers) = mpsc::channel(config.batch_max * 4);
-        let (clients, mut tasks) =
-            subscriber::start(&settings, to_pipeline, parts.metrics.clone(), signal.clone());
+        let (clients, mut tasks) = subscriber::start(
+            &settings,
+            to_pipeline,
+            parts.metrics.clone(),
+            signal.clone(),
+        );
         let pipeline = pipeline::Pipeline {
             runtime: parts.runtime,
             registry: parts.registry,
@@ -126,7 +130,11 @@ impl Ingest {
             warn: rejects::RateLimitedWarn::new(Duration::from_secs(10)),
         };
         let metrics = pipeline.metrics.clone();
-        tasks.push(tokio::spawn(pipeline.run(from_subscribers, clients, signal)));
+        tasks.push(tokio::spawn(pipeline.run(
+            from_subscribers,
+            clients,
+            signal,
+        )));
         // Uplinks published before the broker confirms the subscription
         // would go nowhere: wait for it, but do not hold start-up hostage
         // to a broker that is down (the subscribers keep retrying).

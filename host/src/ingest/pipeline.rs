@@ -17,8 +17,8 @@ use crate::config::DeviceKind;
 use crate::metrics::{Metrics, RejectLabels};
 use crate::registry::Registry;
 use crate::runtime::{self, DecodeError, Measurement, Runtime, Uplink};
-use crate::storage::{NewDeadLetter, NewReading, ReadingStore, ReadingValue};
 use crate::storage::KEPT_PAYLOAD_BYTES;
+use crate::storage::{NewDeadLetter, NewReading, ReadingStore, ReadingValue};
 use rumqttc::AsyncClient;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -110,7 +110,14 @@ impl Pipeline {
             let topic = match parse_topic(&delivery.publish.topic) {
                 Ok(topic) => topic,
                 Err((district, device, why)) => {
-                    self.refuse(&mut prepared, delivery, &district, &device, RejectReason::BadTopic, why);
+                    self.refuse(
+                        &mut prepared,
+                        delivery,
+                        &district,
+                        &device,
+                        RejectReason::BadTopic,
+                        why,
+                    );
                     continue;
                 }
             };
@@ -121,12 +128,29 @@ impl Pipeline {
                     payload.len(),
                     self.max_payload_bytes
                 );
-                self.refuse(&mut prepared, delivery, topic.district, topic.device, RejectReason::Oversized, why);
+                self.refuse(
+                    &mut prepared,
+                    delivery,
+                    topic.district,
+                    topic.device,
+                    RejectReason::Oversized,
+                    why,
+                );
                 continue;
             }
             let Some(device) = self.devices.get(topic.district, topic.device) else {
-                let why = format!("district {:?} has no device {:?}", topic.district, topic.device);
-                self.refuse(&mut prepared, delivery, topic.district, topic.device, RejectReason::UnknownDevice, why);
+                let why = format!(
+                    "district {:?} has no device {:?}",
+                    topic.district, topic.device
+                );
+                self.refuse(
+                    &mut prepared,
+                    delivery,
+                    topic.district,
+                    topic.device,
+                    RejectReason::UnknownDevice,
+                    why,
+                );
                 continue;
             };
             let uplink = Uplink {
@@ -148,7 +172,14 @@ impl Pipeline {
                 for (i, _) in &group {
                     let why = format!("decoder plugin {decoder:?} is not loaded");
                     let device = device_of(&deliveries[*i]);
-                    self.refuse(&mut prepared, &deliveries[*i], &district, &device, RejectReason::DecoderFailed, why);
+                    self.refuse(
+                        &mut prepared,
+                        &deliveries[*i],
+                        &district,
+                        &device,
+                        RejectReason::DecoderFailed,
+                        why,
+                    );
                 }
                 continue;
             };
@@ -157,26 +188,57 @@ impl Pipeline {
             for ((&i, uplink), outcome) in indices.iter().zip(&uplinks).zip(outcomes) {
                 let delivery = &deliveries[i];
                 let device_id = uplink.device.id.as_str();
-                let known = self.devices.get(&district, device_id).expect("looked up above");
+                let known = self
+                    .devices
+                    .get(&district, device_id)
+                    .expect("looked up above");
                 let decoded = match outcome {
                     Err(e) => {
                         let why = e.failure.to_string();
-                        self.refuse(&mut prepared, delivery, &district, device_id, RejectReason::DecoderFailed, why);
+                        self.refuse(
+                            &mut prepared,
+                            delivery,
+                            &district,
+                            device_id,
+                            RejectReason::DecoderFailed,
+                            why,
+                        );
                         continue;
                     }
                     Ok(Err(DecodeError::Malformed(why))) => {
-                        self.refuse(&mut prepared, delivery, &district, device_id, RejectReason::Malformed, why);
+                        self.refuse(
+                            &mut prepared,
+                            delivery,
+                            &district,
+                            device_id,
+                            RejectReason::Malformed,
+                            why,
+                        );
                         continue;
                     }
                     Ok(Err(DecodeError::Rejected(why))) => {
-                        self.refuse(&mut prepared, delivery, &district, device_id, RejectReason::DecoderError, why);
+                        self.refuse(
+                            &mut prepared,
+                            delivery,
+                            &district,
+                            device_id,
+                            RejectReason::DecoderError,
+                            why,
+                        );
                         continue;
                     }
                     Ok(Ok(decoded)) => decoded,
                 };
                 let Ok(seq) = i64::try_from(decoded.sequence) else {
                     let why = format!("sequence {} is out of range", decoded.sequence);
-                    self.refuse(&mut prepared, delivery, &district, device_id, RejectReason::DecoderError, why);
+                    self.refuse(
+                        &mut prepared,
+                        delivery,
+                        &district,
+                        device_id,
+                        RejectReason::DecoderError,
+                        why,
+                    );
                     continue;
                 };
                 let mut readings = Vec::with_capacity(decoded.readings.len());
@@ -204,15 +266,27 @@ impl Pipeline {
                     });
                 }
                 if let Some(why) = wrong {
-                    self.refuse(&mut prepared, delivery, &district, device_id, RejectReason::DecoderError, why);
+                    self.refuse(
+                        &mut prepared,
+                        delivery,
+                        &district,
+                        device_id,
+                        RejectReason::DecoderError,
+                        why,
+                    );
                     continue;
                 }
                 if !decoded.warnings.is_empty() {
-                    self.metrics.ingest.warnings.inc_by(decoded.warnings.len() as u64);
+                    self.metrics
+                        .ingest
+                        .warnings
+                        .inc_by(decoded.warnings.len() as u64);
                     tracing::debug!(district = %district, device = device_id,
                         warnings = ?decoded.warnings, "decoder warnings");
                 }
-                prepared.origin.extend(std::iter::repeat_n(i, readings.len()));
+                prepared
+                    .origin
+                    .extend(std::iter::repeat_n(i, readings.len()));
                 prepared.readings.extend(readings);
             }
         }
@@ -324,16 +398,14 @@ fn parse_topic(topic: &str) -> Result<Topic<'_>, TopicError> {
             device,
             fport: 1,
         }),
-        ["plaza", district, "up", device, port] if !device.is_empty() => {
-            match port.parse::<u8>() {
-                Ok(fport) if fport > 0 => Ok(Topic {
-                    district,
-                    device,
-                    fport,
-                }),
-                _ => Err(bad(format!("port {port:?} is not a number 1-255"))),
-            }
-        }
+        ["plaza", district, "up", device, port] if !device.is_empty() => match port.parse::<u8>() {
+            Ok(fport) if fport > 0 => Ok(Topic {
+                district,
+                device,
+                fport,
+            }),
+            _ => Err(bad(format!("port {port:?} is not a number 1-255"))),
+        },
         _ => Err(bad("not plaza/{district}/up/{device}[/{port}]".to_owned())),
     }
 }

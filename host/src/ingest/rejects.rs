@@ -72,8 +72,14 @@ impl RateLimitedWarn {
             window.started = now;
             std::mem::take(&mut window.held_back)
         };
-        tracing::warn!(district, device, reason = reason.code(), detail, held_back,
-            "device uplink refused");
+        tracing::warn!(
+            district,
+            device,
+            reason = reason.code(),
+            detail,
+            held_back,
+            "device uplink refused"
+        );
     }
 }
 

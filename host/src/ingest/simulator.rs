@@ -11,7 +11,7 @@
 use crate::config::{DeviceKind, DistrictConfig};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The payload layouts the simulator can write.
@@ -113,8 +113,10 @@ pub async fn run(
         .set_max_packet_size(1 << 20, 1 << 20);
     let (client, mut eventloop) = AsyncClient::new(mqtt, 10_000);
     let acked = Arc::new(AtomicU64::new(0));
+    let stopping = Arc::new(AtomicBool::new(false));
     let poller = {
         let acked = acked.clone();
+        let stopping = stopping.clone();
         tokio::spawn(async move {
             loop {
                 match eventloop.poll().await {
@@ -122,6 +124,7 @@ pub async fn run(
                         acked.fetch_add(1, Ordering::Relaxed);
                     }
                     Ok(_) => {}
+                    Err(_) if stopping.load(Ordering::Relaxed) => break,
                     Err(e) => {
                         tracing::warn!(error = %e, "simulator lost the broker; retrying");
                         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -148,7 +151,9 @@ pub async fn run(
         let due = options.count.map_or(due, |c| due.min(c));
         while sent < due {
             let (topic, payload) = fleet.next_message(&options);
-            client.publish(topic, QoS::AtLeastOnce, false, payload).await?;
+            client
+                .publish(topic, QoS::AtLeastOnce, false, payload)
+                .await?;
             sent += 1;
         }
         if last_report.elapsed() >= Duration::from_secs(1) {
@@ -167,6 +172,7 @@ pub async fn run(
     }
     let last = snapshot(sent);
     progress(last);
+    stopping.store(true, Ordering::Relaxed);
     let _ = client.disconnect().await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     poller.abort();
@@ -229,9 +235,17 @@ impl Fleet {
         let battery = 20 + (r2 * 80.0) as u8;
         let measurement = match device.sim.kind {
             DeviceKind::ParkingSensor => {
-                // Drift towards an occupancy that follows the day.
+                // A car arrives or leaves now and then, so occupancy drifts
+                // towards a share that follows the day.
                 let target = 0.15 + 0.8 * busy;
-                device.occupied = r1 < target;
+                let change = if device.occupied {
+                    1.0 - target
+                } else {
+                    target
+                };
+                if r1 < change * 0.3 {
+                    device.occupied = !device.occupied;
+                }
                 Sim::Space(device.occupied)
             }
             DeviceKind::FootfallCounter => {
@@ -264,7 +278,9 @@ fn encode(format: PayloadFormat, seq: u64, battery: u8, m: Sim) -> Vec<u8> {
                 Sim::Space(occupied) => serde_json::json!({"type": "space", "occupied": occupied}),
                 Sim::Flow(2, i, o) => serde_json::json!({"type": "people", "in": i, "out": o}),
                 Sim::Flow(_, i, o) => serde_json::json!({"type": "vehicles", "in": i, "out": o}),
-                Sim::Energy(wh) => serde_json::json!({"type": "energy", "kwh": f64::from(wh) / 1000.0}),
+                Sim::Energy(wh) => {
+                    serde_json::json!({"type": "energy", "kwh": f64::from(wh) / 1000.0})
+                }
             };
             let mut body = body;
             body["seq"] = seq.into();
@@ -292,8 +308,8 @@ fn encode(format: PayloadFormat, seq: u64, battery: u8, m: Sim) -> Vec<u8> {
 /// at night, a lunch peak and a higher evening peak.
 pub fn daily_curve(utc_offset_minutes: i32) -> f64 {
     const BY_HOUR: [f64; 24] = [
-        0.10, 0.06, 0.05, 0.05, 0.05, 0.06, 0.10, 0.20, 0.35, 0.45, 0.60, 0.75, 0.90, 0.85,
-        0.70, 0.65, 0.70, 0.80, 0.95, 1.00, 0.95, 0.75, 0.45, 0.20,
+        0.10, 0.06, 0.05, 0.05, 0.05, 0.06, 0.10, 0.20, 0.35, 0.45, 0.60, 0.75, 0.90, 0.85, 0.70,
+        0.65, 0.70, 0.80, 0.95, 1.00, 0.95, 0.75, 0.45, 0.20,
     ];
     let now = chrono::Utc::now().timestamp() + i64::from(utc_offset_minutes) * 60;
     BY_HOUR[(now.rem_euclid(86_400) / 3600) as usize]
@@ -305,7 +321,12 @@ mod tests {
 
     #[test]
     fn compact_payloads_follow_the_fixed_layout() {
-        let p = encode(PayloadFormat::Compact, 0x1_0000_0102, 55, Sim::Flow(2, 3, 1));
+        let p = encode(
+            PayloadFormat::Compact,
+            0x1_0000_0102,
+            55,
+            Sim::Flow(2, 3, 1),
+        );
         assert_eq!(p, vec![2, 0, 0, 1, 2, 55, 0, 3, 0, 1]);
         let p = encode(PayloadFormat::Compact, 7, 90, Sim::Space(true));
         assert_eq!(p, vec![1, 0, 0, 0, 7, 90, 1]);

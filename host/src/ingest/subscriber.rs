@@ -103,8 +103,11 @@ impl Connection {
                     backoff = FIRST_BACKOFF;
                     ingest.connections.inc();
                     ingest.connected.inc();
-                    tracing::info!(connection = self.index, session_present = ack.session_present,
-                        "connected to the MQTT broker");
+                    tracing::info!(
+                        connection = self.index,
+                        session_present = ack.session_present,
+                        "connected to the MQTT broker"
+                    );
                     // Subscribe again on every connection: a restarted
                     // broker may have lost the session.
                     let topics = self.filters.iter().map(|f| rumqttc::SubscribeFilter {

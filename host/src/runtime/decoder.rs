@@ -65,7 +65,8 @@ pub async fn decode_batch(
     for uplink in uplinks {
         if session.is_none() {
             let (mut store, call) = runtime.new_store(meta);
-            let started = tokio::time::timeout_at(call.deadline(), pre.instantiate_async(&mut store));
+            let started =
+                tokio::time::timeout_at(call.deadline(), pre.instantiate_async(&mut store));
             match started.await {
                 Ok(Ok(instance)) => {
                     session = Some(Session {

@@ -137,8 +137,7 @@ impl Runtime {
                     .map_err(|e| format!("bad pricing export: {e:#}"))?,
             ),
             PluginKind::Decoder => PluginPre::Decoder(
-                DecoderPre::new(instance_pre)
-                    .map_err(|e| format!("bad decoder export: {e:#}"))?,
+                DecoderPre::new(instance_pre).map_err(|e| format!("bad decoder export: {e:#}"))?,
             ),
         };
 

@@ -89,7 +89,11 @@ impl DeadLetterStore {
     }
 
     /// The newest dead letters of `district`, newest first.
-    pub async fn recent(&self, district: &str, limit: u32) -> Result<Vec<DeadLetter>, StorageError> {
+    pub async fn recent(
+        &self,
+        district: &str,
+        limit: u32,
+    ) -> Result<Vec<DeadLetter>, StorageError> {
         let rows = sqlx::query(
             "SELECT id, district, device, reason, detail, payload_bytes, received_at \
              FROM dead_letters WHERE district = $1 ORDER BY id DESC LIMIT $2",

@@ -1,8 +1,8 @@
 //! Reading readings back: filtered lists, the latest per device, rollups
 //! and the live figures of a district.
 
-use super::readings::ReadingStore;
 use super::StorageError;
+use super::readings::ReadingStore;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 

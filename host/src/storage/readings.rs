@@ -140,7 +140,13 @@ impl ReadingStore {
             }
             for (bucket, width) in [("minute", MINUTE_MS), ("hour", HOUR_MS)] {
                 let start = r.at - r.at.rem_euclid(width);
-                let key = (r.district.as_str(), bucket, start, r.value.kind(), r.target.as_str());
+                let key = (
+                    r.district.as_str(),
+                    bucket,
+                    start,
+                    r.value.kind(),
+                    r.target.as_str(),
+                );
                 let sum = rollups.entry(key).or_default();
                 sum.readings += 1;
                 match r.value {
