@@ -1,1 +1,2 @@
+//! Plugin-call benchmark (its harness is still to come).
 fn main() {}

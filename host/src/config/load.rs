@@ -106,11 +106,11 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
                 let reason = format!("plugin {:?} is defined twice in this district", plugin.id);
                 return Err((format!("{at}.id"), reason));
             }
-            if plugin.kind == PluginKind::ParkingPricing {
-                if let Some(first) = pricing.replace(&plugin.id) {
-                    let reason = format!("the district already prices parking with {first:?}");
-                    return Err((format!("{at}.kind"), reason));
-                }
+            if plugin.kind == PluginKind::ParkingPricing
+                && let Some(first) = pricing.replace(&plugin.id)
+            {
+                let reason = format!("the district already prices parking with {first:?}");
+                return Err((format!("{at}.kind"), reason));
             }
             validate_limits(&format!("{at}.limits"), &plugin.limits)?;
             for host in &plugin.grants.outbound_hosts {
@@ -119,10 +119,10 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
                     return Err((format!("{at}.grants.outbound_hosts"), reason));
                 }
             }
-            if let Some(pinned) = &plugin.sha256 {
-                if pinned.len() != 64 || !pinned.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return Err((format!("{at}.sha256"), "must be 64 hex digits".into()));
-                }
+            if let Some(pinned) = &plugin.sha256
+                && (pinned.len() != 64 || !pinned.chars().all(|c| c.is_ascii_hexdigit()))
+            {
+                return Err((format!("{at}.sha256"), "must be 64 hex digits".into()));
             }
         }
     }
@@ -185,13 +185,13 @@ fn validate_limits(at: &str, limits: &Limits) -> Result<(), Invalid> {
         ("kv_quota_bytes", limits.kv_quota_bytes, 0, 1 << 40),
     ];
     for (key, value, min, max) in checks {
-        if let Some(v) = value {
-            if !(min..=max).contains(&v) {
-                return Err((
-                    format!("{at}.{key}"),
-                    format!("{v} is outside {min}..={max}"),
-                ));
-            }
+        if let Some(v) = value
+            && !(min..=max).contains(&v)
+        {
+            return Err((
+                format!("{at}.{key}"),
+                format!("{v} is outside {min}..={max}"),
+            ));
         }
     }
     Ok(())
@@ -228,14 +228,14 @@ pub fn read_plugin(
         )
     })?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    if let Some(pinned) = &plugin.sha256 {
-        if !pinned.eq_ignore_ascii_case(&sha256) {
-            let reason = format!(
-                "{} has sha256 {sha256}, config pins {pinned}",
-                plugin.path.display()
-            );
-            return Err(err("sha256", reason));
-        }
+    if let Some(pinned) = &plugin.sha256
+        && !pinned.eq_ignore_ascii_case(&sha256)
+    {
+        let reason = format!(
+            "{} has sha256 {sha256}, config pins {pinned}",
+            plugin.path.display()
+        );
+        return Err(err("sha256", reason));
     }
     Ok(PluginArtifact { bytes, sha256 })
 }

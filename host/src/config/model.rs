@@ -68,7 +68,7 @@ pub struct StorageConfig {
 }
 
 /// `[runtime]`: defaults every plugin gets unless its `limits` say otherwise.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuntimeConfig {
     /// Default limits for every plugin.
@@ -77,15 +77,6 @@ pub struct RuntimeConfig {
     /// Folder for compiled code; relative to the config file. Default:
     /// `cache` in the data folder.
     pub cache_dir: Option<PathBuf>,
-}
-
-impl Default for RuntimeConfig {
-    fn default() -> Self {
-        Self {
-            limits: Limits::default(),
-            cache_dir: None,
-        }
-    }
 }
 
 /// Per-call limits on a plugin. Unset values fall back to `[runtime.limits]`

@@ -145,19 +145,19 @@ impl ReadingsService {
         query: &ReadingsQuery,
     ) -> Result<Vec<ReadingView>, ReadingsError> {
         self.utc_offset(district)?;
-        if let Some(kind) = &query.kind {
-            if !["space", "people", "vehicles", "energy"].contains(&kind.as_str()) {
-                return Err(ReadingsError::InvalidQuery(format!(
-                    "kind {kind:?} is not one of space, people, vehicles, energy"
-                )));
-            }
+        if let Some(kind) = &query.kind
+            && !["space", "people", "vehicles", "energy"].contains(&kind.as_str())
+        {
+            return Err(ReadingsError::InvalidQuery(format!(
+                "kind {kind:?} is not one of space, people, vehicles, energy"
+            )));
         }
-        if let (Some(since), Some(until)) = (query.since, query.until) {
-            if until <= since {
-                return Err(ReadingsError::InvalidQuery(
-                    "until must be after since".into(),
-                ));
-            }
+        if let (Some(since), Some(until)) = (query.since, query.until)
+            && until <= since
+        {
+            return Err(ReadingsError::InvalidQuery(
+                "until must be after since".into(),
+            ));
         }
         let limit = query.limit.unwrap_or(100);
         if limit == 0 || limit > MAX_LIMIT {

@@ -119,12 +119,12 @@ pub async fn decode_batch(
 fn check(answer: Result<Decoded, DecodeError>) -> Result<Decoded, DecodeError> {
     let decoded = answer?;
     for reading in &decoded.readings {
-        if let Measurement::EnergyKwh(kwh) = reading.measurement {
-            if !kwh.is_finite() || kwh < 0.0 {
-                return Err(DecodeError::Rejected(format!(
-                    "decoder returned an impossible energy reading ({kwh} kWh)"
-                )));
-            }
+        if let Measurement::EnergyKwh(kwh) = reading.measurement
+            && (!kwh.is_finite() || kwh < 0.0)
+        {
+            return Err(DecodeError::Rejected(format!(
+                "decoder returned an impossible energy reading ({kwh} kWh)"
+            )));
         }
     }
     Ok(decoded)

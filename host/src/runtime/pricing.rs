@@ -69,9 +69,7 @@ async fn call(
         let instance = pre.instantiate_async(&mut store).await?;
         let pricing = instance.plaza_district_pricing();
         Ok::<_, wasmtime::Error>(match request {
-            Request::Quote(stay) => {
-                Reply::Quote(pricing.call_quote(&mut store, stay.clone()).await?)
-            }
+            Request::Quote(stay) => Reply::Quote(pricing.call_quote(&mut store, *stay).await?),
             Request::Policy => Reply::Policy(pricing.call_reservation_policy(&mut store).await?),
             Request::SelfCheck => Reply::SelfCheck(pricing.call_self_check(&mut store).await?),
         })
