@@ -12,9 +12,7 @@
 //!
 //! The measurement must match the kind of device it comes from.
 
-use plaza_sdk::decoder::{
-    DecodeError, Decoded, Decoder, Flow, Measurement, Reading, Uplink,
-};
+use plaza_sdk::decoder::{DecodeError, Decoded, Decoder, Flow, Measurement, Reading, Uplink};
 
 /// The only port this layout uses.
 const PORT: u8 = 1;
@@ -61,7 +59,11 @@ impl Decoder for Compact {
             }
             4 if b.len() == 10 => {
                 let wh = u32::from_be_bytes([b[6], b[7], b[8], b[9]]);
-                (Measurement::EnergyKwh(f64::from(wh) / 1000.0), "energy-meter", 10)
+                (
+                    Measurement::EnergyKwh(f64::from(wh) / 1000.0),
+                    "energy-meter",
+                    10,
+                )
             }
             2..=4 => {
                 let why = format!("type {} needs 10 bytes, got {}", b[0], b.len());

@@ -11,9 +11,7 @@
 //! `battery` (percent) are optional. The measurement must match the kind
 //! of device it comes from.
 
-use plaza_sdk::decoder::{
-    DecodeError, Decoded, Decoder, Flow, Measurement, Reading, Uplink,
-};
+use plaza_sdk::decoder::{DecodeError, Decoded, Decoder, Flow, Measurement, Reading, Uplink};
 use serde::Deserialize;
 
 /// Below this battery level the uplink carries a warning.
@@ -73,7 +71,9 @@ fn measurement(m: &Message) -> Result<Measurement, DecodeError> {
         "energy" => {
             let kwh = m.kwh.ok_or_else(|| missing("kwh"))?;
             if !kwh.is_finite() || kwh < 0.0 {
-                return Err(DecodeError::Rejected(format!("energy {kwh} kWh is impossible")));
+                return Err(DecodeError::Rejected(format!(
+                    "energy {kwh} kWh is impossible"
+                )));
             }
             Measurement::EnergyKwh(kwh)
         }
