@@ -130,6 +130,7 @@ async fn main() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.path().join("data")),
         database_url: None,
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .unwrap();

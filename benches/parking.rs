@@ -113,6 +113,7 @@ async fn main() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.path().join("data")),
         database_url: std::env::var("PLAZA_BENCH_DATABASE_URL").ok(),
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .expect("server starts");

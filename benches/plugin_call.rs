@@ -226,6 +226,7 @@ async fn throughput() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.path().to_path_buf()),
         database_url: None,
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .unwrap();

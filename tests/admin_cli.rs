@@ -82,6 +82,7 @@ async fn an_operator_creates_a_token_and_pushes_activates_and_rolls_back_a_plugi
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(data.clone()),
         database_url: Some(url.clone()),
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .unwrap();

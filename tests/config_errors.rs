@@ -154,3 +154,72 @@ fn a_bad_parking_data_file_is_refused_with_its_file_key_and_reason() {
     );
     assert!(stderr.contains("\"valet\" is not one of"), "{stderr}");
 }
+
+/// Runs `plaza check` on `config` with `devices` written beside it as
+/// `devices.toml`; returns (success, stderr, path of the device file).
+fn check_with_devices(config: &str, devices: &str) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plaza.toml"), config).unwrap();
+    let device_file = dir.path().join("devices.toml");
+    std::fs::write(&device_file, devices).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plaza"))
+        .args(["check", "--config"])
+        .arg(dir.path().join("plaza.toml"))
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    (
+        out.status.success(),
+        text,
+        device_file.display().to_string(),
+    )
+}
+
+fn decoder_district() -> String {
+    format!(
+        "[[district]]\nid = \"alpha\"\nname = \"Alpha\"\ndevices = \"devices.toml\"\n\n\
+         [[district.plugin]]\nid = \"decoder-json\"\nkind = \"decoder\"\npath = \"{}\"\n",
+        plugin("decoder_json.wasm").display()
+    )
+}
+
+#[test]
+fn a_device_naming_a_missing_decoder_is_refused_with_its_file_and_key() {
+    let devices = "[[device]]\nid = \"gate-1\"\nkind = \"vehicle-counter\"\n\
+                   decoder = \"decoder-acme\"\nlocation = \"north ramp\"\n\
+                   observes = \"p1-north\"\ncar_park = \"p1\"\n";
+    let (ok, stderr, file) = check_with_devices(&decoder_district(), devices);
+    assert!(!ok);
+    assert!(stderr.contains(&file), "no device file in: {stderr}");
+    assert!(stderr.contains("device[0].decoder"), "{stderr}");
+    assert!(
+        stderr.contains("no decoder plugin \"decoder-acme\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_gate_without_its_car_park_and_an_unknown_device_kind_are_refused() {
+    let no_car_park = "[[device]]\nid = \"gate-1\"\nkind = \"vehicle-counter\"\n\
+                       decoder = \"decoder-json\"\nlocation = \"north ramp\"\n\
+                       observes = \"p1-north\"\n";
+    let (ok, stderr, _) = check_with_devices(&decoder_district(), no_car_park);
+    assert!(!ok);
+    assert!(stderr.contains("device[0].car_park"), "{stderr}");
+
+    let weather = "[[device]]\nid = \"w-1\"\nkind = \"weather-station\"\n\
+                   decoder = \"decoder-json\"\nlocation = \"roof\"\nobserves = \"roof\"\n";
+    let (ok, stderr, _) = check_with_devices(&decoder_district(), weather);
+    assert!(!ok);
+    assert!(stderr.contains("device[0].kind"), "{stderr}");
+}
+
+#[test]
+fn a_bad_broker_url_is_refused() {
+    let config = format!(
+        "[mqtt]\nurl = \"http://broker:1883\"\n{}",
+        one_plugin("", &info())
+    );
+    assert_refused(&config, "mqtt.url", "must start with mqtt://");
+}

@@ -13,6 +13,7 @@ async fn default_config_serves_each_district_info_from_its_own_config() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.path().to_path_buf()),
         database_url: None,
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .unwrap();

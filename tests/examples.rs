@@ -11,6 +11,7 @@ async fn the_visitor_counter_counts_each_district_on_its_own() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.path().to_path_buf()),
         database_url: None,
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .unwrap();

@@ -158,6 +158,7 @@ async fn an_activated_version_still_serves_after_a_restart() {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.join("data")),
         database_url: None,
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     })
     .await
     .unwrap();

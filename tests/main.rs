@@ -2,6 +2,8 @@
 //! starts a real server on an ephemeral loopback port and talks to it over
 //! HTTP; storage tests run on SQLite always and on PostgreSQL when
 //! `PLAZA_TEST_POSTGRES_URL` is set (they say so when they skip it).
+//! Ingest tests publish through the embedded MQTT broker always and
+//! through the external one when `PLAZA_TEST_MQTT_URL` is set.
 
 mod support;
 
@@ -18,6 +20,8 @@ mod endpoints;
 mod examples;
 mod grants;
 mod hot_swap;
+mod ingest;
+mod ingest_recovery;
 mod kv_isolation;
 mod parking_availability;
 mod parking_payment;

@@ -14,6 +14,7 @@ fn options(dir: &std::path::Path) -> ServeOptions {
         listen: Some("127.0.0.1:0".parse().unwrap()),
         data_dir: Some(dir.join("data")),
         database_url: None,
+        mqtt_listen: Some("127.0.0.1:0".parse().unwrap()),
     }
 }
 

@@ -6,12 +6,14 @@
 //!
 //! # Layout
 //!
-//! Data flows one way: storage → domain services (which call plugins
-//! through the runtime) → HTTP.
+//! Data flows one way: ingest → storage → domain services (which call
+//! plugins through the runtime) → HTTP.
 //!
 //! - [`config`]: the TOML configuration and its checks.
 //! - [`storage`]: the SQL database (SQLite or PostgreSQL) and its stores.
 //! - [`runtime`]: compiling, limiting and calling plugins; no HTTP, no domain.
+//! - [`ingest`]: device uplinks over MQTT (embedded or external broker),
+//!   decoded by plugins into stored readings; the device simulator.
 //! - [`registry`]: the districts and their loaded plugins.
 //! - [`domain`]: host services such as parking quotes; no axum types.
 //! - [`admin`]: operators: roles and tokens, plugin versions, verification,
@@ -28,6 +30,7 @@ pub mod config;
 pub mod domain;
 pub mod events;
 pub mod http;
+pub mod ingest;
 pub mod metrics;
 pub mod registry;
 pub mod runtime;

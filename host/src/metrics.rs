@@ -1,6 +1,7 @@
 //! Prometheus metrics of one server: plugin calls, failures by reason,
-//! call latency, HTTP requests. Each server owns its registry, so several
-//! servers in one process (as in the tests) never mix their figures.
+//! call latency, HTTP requests, device ingest. Each server owns its
+//! registry, so several servers in one process (as in the tests) never
+//! mix their figures.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -38,6 +39,16 @@ pub struct HttpLabels {
     pub status: u16,
 }
 
+/// Labels of a refused uplink.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RejectLabels {
+    /// District named by the topic.
+    pub district: String,
+    /// Stable reason code: `oversized`, `unknown_device`, `malformed`,
+    /// `decoder_error`, `decoder_failed`.
+    pub reason: String,
+}
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 /// Every metric the server exports.
@@ -57,6 +68,36 @@ pub struct Metrics {
     pub plugin_breaker_state: Family<PluginLabels, Gauge>,
     /// How often each plugin's breaker opened.
     pub plugin_breaker_trips: Family<PluginLabels, Counter>,
+    /// Device uplinks, by what became of them.
+    pub ingest: IngestMetrics,
+}
+
+/// Metrics of device ingest.
+#[derive(Default)]
+pub struct IngestMetrics {
+    /// Uplinks received from the broker.
+    pub received: Counter,
+    /// Uplinks acknowledged to the broker after being stored.
+    pub acknowledged: Counter,
+    /// Readings stored.
+    pub readings: Counter,
+    /// Uplinks delivered again and not counted again.
+    pub duplicates: Counter,
+    /// Uplinks refused, by district and reason.
+    pub rejected: Family<RejectLabels, Counter>,
+    /// Decoder warnings.
+    pub warnings: Counter,
+    /// Times a subscriber connection to the broker was lost.
+    pub disconnects: Counter,
+    /// Times a subscriber connection was (re)established.
+    pub connections: Counter,
+    /// Subscriber connections up now.
+    pub connected: Gauge,
+    /// Subscriptions the broker confirmed (one per connection and
+    /// connect).
+    pub subscriptions: Counter,
+    /// Batches that failed to store and were retried.
+    pub store_retries: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -109,6 +150,8 @@ impl Metrics {
             "Times a plugin's circuit breaker opened",
             plugin_breaker_trips.clone(),
         );
+        let ingest = IngestMetrics::default();
+        ingest.register(&mut registry);
         Self {
             registry,
             plugin_breaker_state,
@@ -118,6 +161,7 @@ impl Metrics {
             plugin_call_seconds,
             http_responses,
             events_published,
+            ingest,
         }
     }
 
@@ -127,5 +171,54 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+impl IngestMetrics {
+    fn register(&self, registry: &mut Registry) {
+        let r = registry.sub_registry_with_prefix("ingest");
+        r.register("received", "Device uplinks received", self.received.clone());
+        r.register(
+            "acknowledged",
+            "Device uplinks acknowledged after being stored",
+            self.acknowledged.clone(),
+        );
+        r.register("readings", "Readings stored", self.readings.clone());
+        r.register(
+            "duplicates",
+            "Uplinks delivered again and not counted again",
+            self.duplicates.clone(),
+        );
+        r.register(
+            "rejected",
+            "Uplinks refused, by reason",
+            self.rejected.clone(),
+        );
+        r.register("warnings", "Decoder warnings", self.warnings.clone());
+        r.register(
+            "broker_disconnects",
+            "Subscriber connections to the broker lost",
+            self.disconnects.clone(),
+        );
+        r.register(
+            "broker_connections",
+            "Subscriber connections established",
+            self.connections.clone(),
+        );
+        r.register(
+            "broker_connected",
+            "Subscriber connections up now",
+            self.connected.clone(),
+        );
+        r.register(
+            "broker_subscriptions",
+            "Uplink subscriptions the broker confirmed",
+            self.subscriptions.clone(),
+        );
+        r.register(
+            "store_retries",
+            "Batches that failed to store and were retried",
+            self.store_retries.clone(),
+        );
     }
 }

@@ -1,13 +1,15 @@
-//! Wiring: config → storage → runtime → registry → domain → HTTP, and the
-//! listener with graceful shutdown. `main` and the tests start servers the
-//! same way, through [`start`].
+//! Wiring: config → storage → runtime → registry → ingest → domain →
+//! HTTP, and the listener with graceful shutdown. `main` and the tests
+//! start servers the same way, through [`start`].
 
 use crate::admin::Admin;
 use crate::config::{self, ConfigError, PlazaConfig};
 use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
+use crate::domain::readings::ReadingsService;
 use crate::events::EventBus;
 use crate::http::{self, AppState};
+use crate::ingest::{Ingest, IngestError, IngestParts};
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::runtime::Runtime;
@@ -31,6 +33,8 @@ pub struct ServeOptions {
     pub data_dir: Option<PathBuf>,
     /// Database URL, overriding `[storage] url`.
     pub database_url: Option<String>,
+    /// Embedded MQTT broker address, overriding `[mqtt] listen`.
+    pub mqtt_listen: Option<SocketAddr>,
 }
 
 /// Why a server could not start.
@@ -45,6 +49,9 @@ pub enum StartError {
     /// The runtime could not be built.
     #[error("failed to build the runtime: {0:#}")]
     Runtime(anyhow::Error),
+    /// Device ingest could not start.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
     /// The listener could not be bound.
     #[error("failed to listen on {addr}: {source}")]
     Bind {
@@ -85,6 +92,9 @@ impl Plaza {
         storage: Option<Storage>,
     ) -> Result<Self, StartError> {
         let mut config = config::load(&options.config)?;
+        if let Some(listen) = options.mqtt_listen {
+            config.mqtt.listen = listen;
+        }
         let data_dir = options
             .data_dir
             .clone()
@@ -124,6 +134,11 @@ impl Plaza {
             storage.commerce(),
         );
         commerce.seed().await?;
+        // The device files seed the registry table; ingest reads the table.
+        storage
+            .devices()
+            .seed(&crate::ingest::device_records(&config))
+            .await?;
         Ok(Self {
             parking,
             config,
@@ -144,6 +159,7 @@ impl Plaza {
             runtime: self.runtime.clone(),
             parking: self.parking.clone(),
             commerce: self.commerce.clone(),
+            readings: ReadingsService::new(self.registry.clone(), self.storage.clone()),
             storage: self.storage.clone(),
             metrics: self.metrics.clone(),
             body_limit: self.config.server.body_limit_bytes,
@@ -185,6 +201,8 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     /// Its parts, for tests and tools that look inside.
     pub plaza: Arc<Plaza>,
+    /// Device ingest, unless `[mqtt] enabled = false`.
+    pub ingest: Option<Ingest>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -195,8 +213,18 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, lets in-flight requests finish, then returns.
+    /// `mqtt://host:port` of the broker devices publish to, when ingest
+    /// runs.
+    pub fn mqtt_url(&self) -> Option<String> {
+        self.ingest.as_ref().map(Ingest::broker_url)
+    }
+
+    /// Stops ingest, stops accepting, lets in-flight requests finish,
+    /// then returns.
     pub async fn shutdown(self) -> std::io::Result<()> {
+        if let Some(ingest) = self.ingest {
+            ingest.shutdown().await;
+        }
         let _ = self.shutdown.send(());
         let result = self
             .task
@@ -218,6 +246,17 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|source| StartError::Bind { addr, source })?;
+    let ingest = if plaza.config.mqtt.enabled {
+        let parts = IngestParts {
+            runtime: plaza.runtime.clone(),
+            registry: plaza.registry.clone(),
+            storage: plaza.storage.clone(),
+            metrics: plaza.metrics.clone(),
+        };
+        Some(Ingest::start(&plaza.config.mqtt, parts).await?)
+    } else {
+        None
+    };
     let (shutdown, signal) = oneshot::channel::<()>();
     let router = plaza.router();
     let task = tokio::spawn(async move {
@@ -233,6 +272,7 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
     Ok(RunningServer {
         addr,
         plaza,
+        ingest,
         shutdown,
         task,
     })

@@ -1,5 +1,6 @@
 //! Logging: `tracing` with structured fields, filtered by `RUST_LOG`
-//! (default `info`), human-readable or one JSON object per line.
+//! (default `info`, with the embedded MQTT broker's per-connection chatter
+//! at `warn`), human-readable or one JSON object per line.
 
 use tracing_subscriber::EnvFilter;
 
@@ -15,7 +16,8 @@ pub enum LogFormat {
 
 /// Installs the global subscriber; a second call does nothing.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rumqttd=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

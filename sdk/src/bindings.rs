@@ -100,3 +100,21 @@ pub mod promotion {
         default_bindings_module: "plaza_sdk::bindings::promotion",
     });
 }
+
+#[cfg(feature = "decoder")]
+pub mod decoder {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "plaza:district/decoder",
+        with: {
+            "plaza:district/types@0.1.0": super::host::plaza::district::types,
+            "plaza:district/log@0.1.0": super::host::plaza::district::log,
+            "plaza:district/config@0.1.0": super::host::plaza::district::config,
+            "plaza:district/clock@0.1.0": super::host::plaza::district::clock,
+        },
+        generate_all,
+        pub_export_macro: true,
+        export_macro_name: "export_decoder",
+        default_bindings_module: "plaza_sdk::bindings::decoder",
+    });
+}

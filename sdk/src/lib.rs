@@ -11,6 +11,7 @@
 //! | `parking-pricing` | `parking-pricing` | [`pricing::Pricing`] | [`parking_pricing!`] |
 //! | `payment` | `payment` | [`payment::Provider`] | [`payment_provider!`] |
 //! | `promotion` | `promotion` | [`promotion::Promotion`] | [`promotion!`] |
+//! | `decoder` | `decoder` | [`decoder::Decoder`] | [`decoder!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
@@ -26,6 +27,8 @@
 
 #[doc(hidden)]
 pub mod bindings;
+#[cfg(feature = "decoder")]
+pub mod decoder;
 #[cfg(feature = "http-endpoint")]
 pub mod endpoint;
 pub mod host;

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod db;
+pub mod mqtt;
 pub mod parking;
 
 use plaza::server::{RunningServer, ServeOptions, start};
@@ -89,20 +90,41 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server on `config` (TOML text) with SQLite in a temp dir.
+    /// Unless the config says otherwise, ingest is off: most tests need no
+    /// broker.
     pub async fn start(config: &str) -> Self {
         Self::start_with(config, None).await
     }
 
     /// Starts a server on `config` with the given database URL.
     pub async fn start_with(config: &str, database_url: Option<String>) -> Self {
+        Self::start_with_files(config, &[], database_url).await
+    }
+
+    /// Starts a server on `config`, with `files` (name, contents) written
+    /// beside it, and the given database URL.
+    pub async fn start_with_files(
+        config: &str,
+        files: &[(&str, &str)],
+        database_url: Option<String>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("plaza.toml");
+        let config = if config.contains("[mqtt]") {
+            config.to_owned()
+        } else {
+            format!("[mqtt]\nenabled = false\n{config}")
+        };
         std::fs::write(&file, config).unwrap();
+        for (name, contents) in files {
+            std::fs::write(dir.path().join(name), contents).unwrap();
+        }
         let server = start(ServeOptions {
             config: file,
             listen: Some("127.0.0.1:0".parse().unwrap()),
             data_dir: Some(dir.path().join("data")),
             database_url,
+            ..Default::default()
         })
         .await
         .expect("server starts");

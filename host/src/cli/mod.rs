@@ -1,5 +1,5 @@
-//! The `plaza` command line: `serve`, `check`, `token ...`, `plugin ...`
-//! (run offline, push, activate, roll back, keygen, sign) and
+//! The `plaza` command line: `serve`, `check`, `simulate`, `token ...`,
+//! `plugin ...` (run offline, push, activate, roll back, keygen, sign) and
 //! `merchant token`.
 
 mod check;
@@ -7,6 +7,7 @@ mod merchant;
 mod plugin_run;
 mod remote;
 mod serve;
+mod simulate;
 mod token;
 
 use crate::telemetry::LogFormat;
@@ -50,6 +51,9 @@ pub enum Command {
         /// Database URL (sqlite:// or postgres://), overriding `[storage] url`.
         #[arg(long, env = "PLAZA_DATABASE_URL")]
         database_url: Option<String>,
+        /// Embedded MQTT broker address, overriding `[mqtt] listen`.
+        #[arg(long)]
+        mqtt_listen: Option<SocketAddr>,
         /// Development mode: reload a plugin when its file changes.
         #[arg(long)]
         watch: bool,
@@ -65,6 +69,27 @@ pub enum Command {
         /// Config file.
         #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
         config: PathBuf,
+    },
+    /// Publish realistic device uplinks for a district to the broker.
+    Simulate {
+        /// Config file (devices and the broker's address).
+        #[arg(long, default_value = "config/plaza.toml", env = "PLAZA_CONFIG")]
+        config: PathBuf,
+        /// District whose devices to simulate.
+        #[arg(long)]
+        district: String,
+        /// Messages per second, all devices together.
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        /// Broker `mqtt://host:port` (default: the config's).
+        #[arg(long)]
+        broker: Option<String>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        duration: Option<u64>,
+        /// Stop after this many messages.
+        #[arg(long)]
+        count: Option<u64>,
     },
     /// Work with plugin components.
     Plugin {
@@ -242,12 +267,14 @@ pub async fn run(cli: Cli) -> ExitCode {
             data_dir,
             database_url,
             watch,
+            mqtt_listen,
         } => {
             let options = crate::server::ServeOptions {
                 config,
                 listen,
                 data_dir,
                 database_url,
+                mqtt_listen,
             };
             serve::run(options, watch).await
         }
@@ -262,6 +289,24 @@ pub async fn run(cli: Cli) -> ExitCode {
             TokenCommand::Revoke { id, store } => token::revoke(store.into(), id).await,
         },
         Command::Check { config } => check::run(config).await,
+        Command::Simulate {
+            config,
+            district,
+            rate,
+            broker,
+            duration,
+            count,
+        } => {
+            let args = simulate::SimulateArgs {
+                config,
+                district,
+                rate,
+                broker,
+                duration,
+                count,
+            };
+            simulate::run(args).await
+        }
         Command::Plugin {
             command: PluginCommand::Run { plugin, input },
         } => plugin_run::run(plugin, input).await,

@@ -14,6 +14,8 @@
 //!   "category", "unit_price", "quantity"}], "shopper", "coupon_codes",
 //!   "coupon_uses": {"CODE": n}, "now"}` prices a cart, or
 //!   `"call": "self-check"`.
+//! - decoder: `"uplink": {"hex" | "text", "fport", "device": {"id", "kind",
+//!   "observes", "location", "variables"}}`.
 
 use crate::config::PluginKind;
 use crate::domain::parking::{SpaceCategory, Vehicle};
@@ -42,6 +44,36 @@ struct Fixture {
     payment: Option<FixturePayment>,
     cart: Option<FixtureCart>,
     call: Option<String>,
+    uplink: Option<FixtureUplink>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureUplink {
+    /// The payload as hex (binary devices) ...
+    hex: Option<String>,
+    /// ... or as text (JSON devices).
+    text: Option<String>,
+    #[serde(default = "port_one")]
+    fport: u8,
+    device: FixtureDevice,
+}
+
+fn port_one() -> u8 {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureDevice {
+    id: String,
+    kind: String,
+    #[serde(default)]
+    observes: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    variables: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +212,7 @@ pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
         PluginKind::ParkingPricing => pricing_call(&runtime, &loaded, fixture).await?,
         PluginKind::Payment => payment_call(&runtime, &loaded, fixture).await?,
         PluginKind::Promotion => promotion_call(&runtime, &loaded, fixture).await?,
+        PluginKind::Decoder => decoder_call(&runtime, &loaded, fixture).await?,
     };
     let took = started.elapsed();
     println!("{}", serde_json::to_string_pretty(&output)?);
@@ -350,4 +383,61 @@ async fn promotion_call(
             Err(why) => json!({ "declined": why }),
         },
     )
+}
+
+async fn decoder_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    let Some(up) = fixture.uplink else {
+        bail!("a decoder fixture needs \"uplink\"");
+    };
+    let bytes = match (up.hex, up.text) {
+        (Some(hex), None) => hex::decode(hex.replace(' ', "")).context("uplink.hex is not hex")?,
+        (None, Some(text)) => text.into_bytes(),
+        _ => bail!("an uplink needs exactly one of \"hex\" and \"text\""),
+    };
+    let uplink = runtime::Uplink {
+        bytes,
+        fport: up.fport,
+        received_at: chrono::Utc::now().timestamp_millis(),
+        device: runtime::DecoderDevice {
+            id: up.device.id,
+            kind: up.device.kind,
+            observes: up.device.observes,
+            location: up.device.location,
+            variables: up.device.variables.into_iter().collect(),
+        },
+    };
+    let outcome = runtime::decode_batch(runtime, plugin, std::slice::from_ref(&uplink))
+        .await
+        .pop()
+        .expect("one outcome per uplink");
+    Ok(match outcome? {
+        Ok(decoded) => json!({
+            "sequence": decoded.sequence,
+            "readings": decoded.readings.iter().map(|r| {
+                let mut v = match r.measurement {
+                    runtime::Measurement::Space(occupied) => {
+                        json!({ "kind": "space", "occupied": occupied })
+                    }
+                    runtime::Measurement::People(f) => {
+                        json!({ "kind": "people", "in": f.entered, "out": f.exited })
+                    }
+                    runtime::Measurement::Vehicles(f) => {
+                        json!({ "kind": "vehicles", "in": f.entered, "out": f.exited })
+                    }
+                    runtime::Measurement::EnergyKwh(kwh) => json!({ "kind": "energy", "kwh": kwh }),
+                };
+                if let Some(at) = r.at {
+                    v["at"] = at.into();
+                }
+                v
+            }).collect::<Vec<_>>(),
+            "warnings": decoded.warnings,
+        }),
+        Err(runtime::DecodeError::Malformed(why)) => json!({ "error": "malformed", "reason": why }),
+        Err(runtime::DecodeError::Rejected(why)) => json!({ "error": "rejected", "reason": why }),
+    })
 }

@@ -43,6 +43,7 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
         if let Some(path) = &district.commerce {
             district.commerce_data = Some(super::load_commerce(path)?);
         }
+        district.device_list = super::devices::load(district)?;
     }
     Ok(config)
 }
@@ -69,6 +70,7 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
         *cache = base.join(&*cache);
     }
     for district in &mut config.districts {
+        super::devices::resolve(district, base);
         for plugin in &mut district.plugins {
             plugin.path = base.join(&plugin.path);
         }
@@ -97,6 +99,7 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
         let reason = "must be at least backoff_ms".to_owned();
         return Err(("breaker.max_backoff_ms".into(), reason));
     }
+    validate_mqtt(&config.mqtt)?;
 
     let mut districts = HashSet::new();
     for (d, district) in config.districts.iter().enumerate() {
@@ -192,6 +195,38 @@ fn check_topic_filter(filter: &str) -> Result<(), String> {
                  '-', '_', '.', or '+', or a final '#'"
             ));
         }
+    }
+    Ok(())
+}
+
+fn validate_mqtt(mqtt: &super::MqttConfig) -> Result<(), Invalid> {
+    if let Some(Err(reason)) = mqtt.external() {
+        return Err(("mqtt.url".into(), reason));
+    }
+    let checks = [
+        ("connections", mqtt.connections as u64, 1, 64),
+        (
+            "max_payload_bytes",
+            mqtt.max_payload_bytes as u64,
+            1,
+            256 << 10,
+        ),
+        ("batch_max", mqtt.batch_max as u64, 1, 20_000),
+        (
+            "dead_letter_capacity",
+            mqtt.dead_letter_capacity,
+            1,
+            10_000_000,
+        ),
+    ];
+    for (key, value, min, max) in checks {
+        if !(min..=max).contains(&value) {
+            let reason = format!("{value} is outside {min}..={max}");
+            return Err((format!("mqtt.{key}"), reason));
+        }
+    }
+    if mqtt.client_id.is_empty() || mqtt.client_id.len() > 40 {
+        return Err(("mqtt.client_id".into(), "must be 1-40 characters".into()));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Plaza's configuration: one TOML file describing the server, storage,
-//! the Wasm runtime's defaults and every district with its plugins.
+//! the Wasm runtime's defaults, MQTT ingest and every district with its
+//! plugins; each district may name a device file (`devices`).
 //!
 //! `model` holds the types as they appear in the file; `load` reads a file,
 //! resolves relative paths against the file's folder and refuses anything
@@ -9,20 +10,24 @@
 //! for every key is the README's "Configuration" section.
 
 mod commerce;
+mod devices;
 mod load;
 mod model;
+mod mqtt;
 mod parking;
 
 pub(crate) use commerce::check_id;
 pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
+pub use devices::{DeviceConfig, DeviceKind};
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{
     BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind,
     RuntimeConfig, ServerConfig, StorageConfig,
 };
+pub use mqtt::{MqttConfig, parse_url as parse_mqtt_url};
 pub use parking::{
     CarParkData, EntranceData, ParkingData, SPACE_CATEGORIES, SpaceData, SpaceGroup, load_parking,
 };

@@ -1,5 +1,6 @@
 //! The configuration file's shape. Every table refuses unknown keys.
 
+use super::mqtt::MqttConfig;
 use super::parking::ParkingData;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -21,6 +22,9 @@ pub struct PlazaConfig {
     /// When a failing plugin is taken out of service for a while.
     #[serde(default)]
     pub breaker: BreakerConfig,
+    /// Device ingest over MQTT.
+    #[serde(default)]
+    pub mqtt: MqttConfig,
     /// The districts this deployment serves, written `[[district]]`.
     #[serde(default, rename = "district")]
     pub districts: Vec<DistrictConfig>,
@@ -152,6 +156,11 @@ pub struct DistrictConfig {
     /// The commerce data file as read and checked at load.
     #[serde(skip)]
     pub commerce_data: Option<super::CommerceData>,
+    /// The district's device registry file; relative to the config file.
+    pub devices: Option<PathBuf>,
+    /// The devices read from that file when the config is loaded.
+    #[serde(skip)]
+    pub device_list: Vec<super::devices::DeviceConfig>,
 }
 
 fn default_utc_offset() -> i32 {
@@ -170,6 +179,8 @@ pub enum PluginKind {
     Payment,
     /// Turns a shopper's cart into discounts; a district may have several.
     Promotion,
+    /// Decodes device uplinks into readings.
+    Decoder,
 }
 
 impl PluginKind {
@@ -180,6 +191,7 @@ impl PluginKind {
             PluginKind::ParkingPricing => "parking-pricing",
             PluginKind::Payment => "payment",
             PluginKind::Promotion => "promotion",
+            PluginKind::Decoder => "decoder",
         }
     }
 }

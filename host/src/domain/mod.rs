@@ -6,6 +6,8 @@
 //!   guidance and flow statistics.
 //! - `commerce`: catalogue, carts priced by promotion plugins, orders,
 //!   reviews and the guarantee fund.
+//! - `readings`: device readings and a district's live figures.
 
 pub mod commerce;
 pub mod parking;
+pub mod readings;

@@ -5,6 +5,7 @@
 use crate::admin::AdminError;
 use crate::domain::commerce::CommerceError;
 use crate::domain::parking::ParkingError;
+use crate::domain::readings::ReadingsError;
 use crate::runtime::{PluginError, PluginFailure};
 use crate::storage::StorageError;
 use axum::Json;
@@ -238,6 +239,26 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(e: QueryRejection) -> Self {
         Self::bad_request("invalid_query", e.body_text())
+    }
+}
+
+impl From<ReadingsError> for ApiError {
+    fn from(e: ReadingsError) -> Self {
+        let message = e.to_string();
+        match e {
+            ReadingsError::UnknownDistrict(d) => {
+                Self::not_found("unknown_district", message).with_district(&d)
+            }
+            ReadingsError::InvalidQuery(_) => Self::bad_request("invalid_query", message),
+            ReadingsError::Storage(e) => {
+                tracing::warn!(error = %e, "readings query failed");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "the database did not answer; try again",
+                )
+            }
+        }
     }
 }
 

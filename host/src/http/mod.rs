@@ -11,6 +11,8 @@
 //! | `GET .../parking/car-parks[/{id}[/spaces,/stats]]`, `.../guidance` | `routes::parking` |
 //! | `POST .../parking/reservations[/{id}/pay,cancel,check-in,check-out]` | `routes::reservations` |
 //! | `/api/v1/districts/{district}/commerce/...`, `/api/v1/merchant/...` | `routes::commerce` |
+//! | `GET /api/v1/districts/{district}/readings` | `routes::readings` |
+//! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
@@ -25,6 +27,7 @@ pub use openapi::ApiDoc;
 use crate::admin::Admin;
 use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
+use crate::domain::readings::ReadingsService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
 use crate::runtime::Runtime;
@@ -47,6 +50,8 @@ pub struct AppState {
     pub parking: ParkingService,
     /// Commerce services.
     pub commerce: CommerceService,
+    /// Device readings and live figures.
+    pub readings: ReadingsService,
     /// The database.
     pub storage: Storage,
     /// Metrics of this server.
@@ -77,6 +82,14 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(parking_routes(state.clone()))
         .merge(routes::commerce::router())
+        .route(
+            "/api/v1/districts/{district}/readings",
+            get(routes::readings::list),
+        )
+        .route(
+            "/api/v1/districts/{district}/live",
+            get(routes::readings::live),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .nest("/admin/v1", routes::admin::router(&state))
         .fallback(routes::system::not_found)

@@ -2,11 +2,12 @@
 //! annotations so it cannot drift from the code.
 
 use super::error::ApiError;
-use super::routes::{districts, parking, reservations};
+use super::routes::{districts, parking, readings, reservations};
 use crate::domain::parking::{
     CarPark, Entrance, FlowStats, GeoPoint, Guidance, HourStats, ParkingQuote, ParkingSpot,
     QuoteLine, Reservation, SpaceCategory, Vehicle,
 };
+use crate::domain::readings::{CarParkFigures, EntranceFigures, LiveFigures, ReadingView};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -31,6 +32,8 @@ use utoipa::OpenApi;
         reservations::cancel,
         reservations::check_in,
         reservations::check_out,
+        readings::list,
+        readings::live,
         document
     ),
     components(schemas(
@@ -50,7 +53,11 @@ use utoipa::OpenApi;
         reservations::ReserveBody,
         reservations::PayBody,
         districts::DistrictSummary,
-        districts::PluginSummary
+        districts::PluginSummary,
+        ReadingView,
+        LiveFigures,
+        EntranceFigures,
+        CarParkFigures
     ))
 )]
 pub struct ApiDoc;

@@ -1,6 +1,6 @@
 //! Host-side bindings generated from the `plaza:district` contract in
 //! `wit/`. The `parking-pricing` world brings the shared host interfaces
-//! along and `payment` and `promotion` reuse them; the `http-endpoint` world's export is
+//! along and `payment`, `promotion` and `decoder` reuse them; the `http-endpoint` world's export is
 //! served through `wasmtime-wasi-http`'s own `wasi:http` bindings.
 #![allow(missing_docs)]
 
@@ -45,6 +45,22 @@ pub mod promotion {
             "plaza:district/kv": super::plaza::district::kv,
             "plaza:district/clock": super::plaza::district::clock,
             "plaza:district/events": super::plaza::district::events,
+        },
+        imports: { default: trappable },
+        exports: { default: async },
+    });
+}
+
+/// The `decoder` world, sharing the host interfaces generated above.
+pub mod decoder {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "plaza:district/decoder",
+        with: {
+            "plaza:district/types": super::plaza::district::types,
+            "plaza:district/log": super::plaza::district::log,
+            "plaza:district/config": super::plaza::district::config,
+            "plaza:district/clock": super::plaza::district::clock,
         },
         imports: { default: trappable },
         exports: { default: async },

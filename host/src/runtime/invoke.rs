@@ -70,16 +70,16 @@ impl Runtime {
                 events: self.events.clone(),
                 metrics: self.metrics.clone(),
             },
+            deadline: Instant::now() + meta.limits.timeout,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         // Every epoch tick the guest yields to the async executor, so a
         // spinning plugin never holds a worker thread for more than one
         // tick; past its deadline the next tick traps it.
-        let deadline = Instant::now() + meta.limits.timeout;
         store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            if Instant::now() >= deadline {
+        store.epoch_deadline_callback(move |store| {
+            if Instant::now() >= store.data().deadline {
                 Err(Trap::Interrupt.into())
             } else {
                 Ok(UpdateDeadline::Yield(1))

@@ -9,8 +9,8 @@
 //!   interfaces (`log`, `config`, `kv`, `clock`, `events`) it may call.
 //! - `invoke`: the per-call path shared by every world: fresh store,
 //!   deadline, memory cap, error classification, metrics.
-//! - `endpoint`, `pricing`, `payment` and `promotion`: calls into each
-//!   world's exports.
+//! - `endpoint`, `pricing`, `payment`, `promotion` and `decoder`: calls
+//!   into each world's exports.
 //! - `error`: the typed failures callers branch on.
 //! - `capabilities`: what a component imports, and the checks an uploaded
 //!   component passes before it may run.
@@ -20,6 +20,7 @@ mod bindings;
 mod breaker;
 mod cache;
 mod capabilities;
+mod decoder;
 mod endpoint;
 mod engine;
 mod error;
@@ -37,6 +38,10 @@ pub use breaker::{BreakerState, BreakerStatus};
 pub use cache::CacheOutcome;
 pub use capabilities::{
     Capability, InspectError, Inspection, capabilities, check_component_header,
+};
+pub use decoder::{
+    DecodeError, DecodeOutcome, Decoded, DecoderDevice, Flow, Measurement, Reading, Uplink,
+    decode_batch,
 };
 pub use error::{PluginError, PluginFailure};
 pub use limits::ResolvedLimits;

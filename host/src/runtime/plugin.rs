@@ -2,6 +2,7 @@
 //! pre-instantiated form ready for a fresh instance per call.
 
 use super::bindings::ParkingPricingPre;
+use super::bindings::decoder::DecoderPre;
 use super::bindings::payment::PaymentPre;
 use super::bindings::promotion::PromotionPre;
 use super::cache::CacheOutcome;
@@ -86,6 +87,7 @@ pub(crate) enum PluginPre {
     Pricing(ParkingPricingPre<PluginState>),
     Payment(PaymentPre<PluginState>),
     Promotion(PromotionPre<PluginState>),
+    Decoder(DecoderPre<PluginState>),
 }
 
 /// A plugin ready to serve.
@@ -116,12 +118,16 @@ pub fn detect_kind(engine: &Engine, component: &Component) -> Result<PluginKind,
         if name.starts_with("plaza:district/promotions@0.1.") {
             return Ok(PluginKind::Promotion);
         }
+        if name.starts_with("plaza:district/decode@0.1.") {
+            return Ok(PluginKind::Decoder);
+        }
         names.push(name.to_owned());
     }
     Err(format!(
         "exports no world this host supports (it exports: {}); supported: \
          wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x, \
-         plaza:district/payments@0.1.x, plaza:district/promotions@0.1.x",
+         plaza:district/payments@0.1.x, plaza:district/promotions@0.1.x, \
+         plaza:district/decode@0.1.x",
         if names.is_empty() {
             "nothing".to_owned()
         } else {
@@ -182,6 +188,9 @@ impl Runtime {
                 PromotionPre::new(instance_pre)
                     .map_err(|e| format!("bad promotion export: {e:#}"))?,
             ),
+            PluginKind::Decoder => PluginPre::Decoder(
+                DecoderPre::new(instance_pre).map_err(|e| format!("bad decoder export: {e:#}"))?,
+            ),
         };
 
         let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
@@ -213,7 +222,7 @@ impl Runtime {
             PluginKind::ParkingPricing => Some(pricing::self_check(self, &plugin).await),
             PluginKind::Payment => Some(payment::payment_self_check(self, &plugin).await),
             PluginKind::Promotion => Some(promotion::promotion_self_check(self, &plugin).await),
-            PluginKind::HttpEndpoint => None,
+            PluginKind::HttpEndpoint | PluginKind::Decoder => None,
         };
         match checked {
             None | Some(Ok(Ok(()))) => {}

@@ -7,6 +7,7 @@ use crate::events::EventBus;
 use crate::metrics::Metrics;
 use crate::storage::{KvScope, KvStore};
 use std::sync::Arc;
+use std::time::Instant;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -32,6 +33,9 @@ pub(crate) struct PluginState {
     pub(crate) limiter: MemoryLimiter,
     pub(crate) outbound: super::outbound::OutboundPolicy,
     pub(crate) host: HostContext,
+    /// When the running call must stop; a store serving several calls in
+    /// a row moves it forward before each.
+    pub(crate) deadline: Instant,
 }
 
 impl WasiView for PluginState {

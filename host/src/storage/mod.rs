@@ -5,25 +5,33 @@
 //! sqlx's `Any` driver; only the migrations differ per database
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
 //! nothing of plugins or HTTP: each store (`kv`, `tokens`, `artifacts`,
-//! `versions`, `audit`, `parking`, `commerce`, `idempotency`) takes plain
-//! values.
+//! `versions`, `audit`, `parking`, `commerce`, `idempotency`, `devices`,
+//! `readings`, `reading_queries`, `dead_letters`) takes plain values.
 
 mod artifacts;
 mod audit;
 pub mod commerce;
+mod dead_letters;
+mod devices;
 mod idempotency;
 mod kv;
 pub mod parking;
+mod reading_queries;
+mod readings;
 mod tokens;
 mod versions;
 
 pub use artifacts::ArtifactStore;
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
 pub use commerce::CommerceStore;
+pub use dead_letters::{DeadLetter, DeadLetterStore, KEPT_PAYLOAD_BYTES, NewDeadLetter};
+pub use devices::{DeviceRecord, DeviceStore};
 pub use idempotency::Claim as IdempotencyClaim;
 pub use idempotency::{Claim, IdempotencyStore};
 pub use kv::{KvError, KvScope, KvStore};
 pub use parking::ParkingStore;
+pub use reading_queries::{FlowTotal, ReadingFilter, RollupRecord, SpaceTotal, StoredReading};
+pub use readings::{BatchOutcome, NewReading, ReadingStore, ReadingValue};
 pub use tokens::{TokenRecord, TokenStore};
 pub use versions::{VersionRecord, VersionStore};
 
@@ -179,6 +187,21 @@ impl Storage {
     /// Idempotency keys of POST requests.
     pub fn idempotency(&self) -> IdempotencyStore {
         IdempotencyStore::new(self.clone())
+    }
+
+    /// Device readings and their rollups.
+    pub fn readings(&self) -> ReadingStore {
+        ReadingStore::new(self.clone())
+    }
+
+    /// The device registry.
+    pub fn devices(&self) -> DeviceStore {
+        DeviceStore::new(self.clone())
+    }
+
+    /// Refused uplinks, kept with their reason.
+    pub fn dead_letters(&self) -> DeadLetterStore {
+        DeadLetterStore::new(self.clone())
     }
 
     /// Closes every connection.
