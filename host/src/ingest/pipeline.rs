@@ -9,6 +9,13 @@
 //!
 //! So an uplink is acknowledged only once it is stored (or set aside),
 //! and a failing database holds acks back instead of losing data.
+//!
+//! FIXME: through Mosquitto with its default 20 messages in flight per
+//! client, throughput is bound by the acknowledgement round trip (about
+//! 5,000 uplinks/s with 8 connections; see `benches/README.md`) while the
+//! pipeline itself idles. Finding where each window's ~30 ms goes (the
+//! client's ack path or the broker's release of queued messages) is the
+//! next step towards 20,000/s.
 
 use super::directory::DeviceDirectory;
 use super::rejects::{RateLimitedWarn, RejectReason};
@@ -66,10 +73,16 @@ impl Pipeline {
             let shutdown = shutdown.clone();
             tokio::spawn(async move {
                 while let Some(batch) = stored.recv().await {
+                    let started = std::time::Instant::now();
                     if !this.store(&batch, &shutdown).await {
                         break;
                     }
                     this.acknowledge(&batch.deliveries, &clients).await;
+                    tracing::trace!(
+                        uplinks = batch.deliveries.len(),
+                        store_us = started.elapsed().as_micros() as u64,
+                        "batch stored"
+                    );
                 }
             })
         };
@@ -87,7 +100,13 @@ impl Pipeline {
                     Err(_) => break,
                 }
             }
+            let started = std::time::Instant::now();
             let prepared = this.decode(deliveries).await;
+            tracing::trace!(
+                uplinks = prepared.deliveries.len(),
+                decode_us = started.elapsed().as_micros() as u64,
+                "batch decoded"
+            );
             if to_store.send(prepared).await.is_err() {
                 break;
             }

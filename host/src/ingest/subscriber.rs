@@ -65,7 +65,8 @@ pub(super) fn start(
             .set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
         // Every acknowledgement waits in this queue until the event loop
         // sends it; it must hold all the broker keeps in flight to us.
-        let (client, eventloop) = AsyncClient::new(options, 65_536);
+        let (client, mut eventloop) = AsyncClient::new(options, 65_536);
+        eventloop.set_network_options(no_delay());
         clients.push(client.clone());
         let connection = Connection {
             index,
@@ -161,4 +162,14 @@ impl Connection {
         }
         let _ = self.client.try_disconnect();
     }
+}
+
+/// Sends small packets (acknowledgements) at once. With Nagle's algorithm
+/// an ack waits for the peer's delayed TCP ack, and a broker that keeps
+/// only a few messages in flight per client then idles for tens of
+/// milliseconds per batch.
+pub(super) fn no_delay() -> rumqttc::NetworkOptions {
+    let mut network = rumqttc::NetworkOptions::new();
+    network.set_tcp_nodelay(true);
+    network
 }
