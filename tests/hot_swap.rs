@@ -201,19 +201,27 @@ async fn watch_mode_reloads_a_plugin_whose_file_changed() {
         tokio::time::sleep(plaza::admin::watch::POLL_INTERVAL / 2).await;
     }
     assert_eq!(served, "two");
-    watcher.abort();
+    // The audit entry of the reload is written just after the swap.
     let audit = t.server.plaza.storage.audit();
-    let entries = audit
-        .list(&plaza::storage::AuditFilter {
-            limit: 10,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let outcomes: Vec<_> = entries
-        .iter()
-        .filter(|e| e.entry.action == "plugin.reload")
-        .map(|e| e.entry.outcome.as_str())
-        .collect();
+    let mut outcomes = Vec::new();
+    for _ in 0..50 {
+        let entries = audit
+            .list(&plaza::storage::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        outcomes = entries
+            .iter()
+            .filter(|e| e.entry.action == "plugin.reload")
+            .map(|e| e.entry.outcome.clone())
+            .collect::<Vec<_>>();
+        if outcomes.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    watcher.abort();
     assert_eq!(outcomes, ["ok", "failed"]);
 }
