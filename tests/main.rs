@@ -27,5 +27,6 @@ mod parking_availability;
 mod parking_payment;
 mod parking_quote;
 mod parking_reservations;
+mod parking_sensors;
 mod server;
 mod storage;

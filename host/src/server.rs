@@ -252,6 +252,9 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
             registry: plaza.registry.clone(),
             storage: plaza.storage.clone(),
             metrics: plaza.metrics.clone(),
+            observer: Some(crate::domain::parking::follow_readings(
+                plaza.parking.clone(),
+            )),
         };
         Some(Ingest::start(&plaza.config.mqtt, parts).await?)
     } else {

@@ -34,8 +34,12 @@ pub fn get(url: &str) -> Result<Reply, String> {
 
     let request = OutgoingRequest::new(Fields::new());
     let fail = |what: &str| format!("invalid {what} in {url:?}");
-    request.set_method(&Method::Get).map_err(|()| fail("method"))?;
-    request.set_scheme(Some(&scheme)).map_err(|()| fail("scheme"))?;
+    request
+        .set_method(&Method::Get)
+        .map_err(|()| fail("method"))?;
+    request
+        .set_scheme(Some(&scheme))
+        .map_err(|()| fail("scheme"))?;
     request
         .set_authority(Some(authority))
         .map_err(|()| fail("authority"))?;
@@ -51,8 +55,12 @@ pub fn get(url: &str) -> Result<Reply, String> {
         .map_err(|()| "response already taken")?
         .map_err(|e| format!("{e:?}"))?;
     let status = response.status();
-    let body = response.consume().map_err(|()| "response body unavailable")?;
-    let stream = body.stream().map_err(|()| "response body stream unavailable")?;
+    let body = response
+        .consume()
+        .map_err(|()| "response body unavailable")?;
+    let stream = body
+        .stream()
+        .map_err(|()| "response body stream unavailable")?;
     let mut bytes = Vec::new();
     while let Ok(chunk) = stream.blocking_read(64 * 1024) {
         bytes.extend_from_slice(&chunk);

@@ -76,6 +76,9 @@ pub struct IngestParts {
     pub storage: Storage,
     /// Counters.
     pub metrics: Arc<Metrics>,
+    /// Receives every newly stored batch of readings, once stored, for
+    /// services that follow the devices (parking availability).
+    pub observer: Option<tokio::sync::mpsc::Sender<Vec<crate::storage::NewReading>>>,
 }
 
 impl Ingest {
@@ -128,6 +131,7 @@ impl Ingest {
             batch_max: config.batch_max,
             dead_letter_capacity: config.dead_letter_capacity,
             warn: rejects::RateLimitedWarn::new(Duration::from_secs(10)),
+            observer: parts.observer,
         };
         let metrics = pipeline.metrics.clone();
         tasks.push(tokio::spawn(pipeline.run(

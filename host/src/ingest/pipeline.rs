@@ -46,6 +46,7 @@ pub(super) struct Pipeline {
     pub(super) batch_max: usize,
     pub(super) dead_letter_capacity: u64,
     pub(super) warn: RateLimitedWarn,
+    pub(super) observer: Option<mpsc::Sender<Vec<NewReading>>>,
 }
 
 /// A decoded batch, waiting to be stored and acknowledged.
@@ -368,6 +369,20 @@ impl Pipeline {
                     }
                     let duplicates = carried.iter().zip(&fresh).filter(|(c, f)| **c && !**f);
                     ingest.duplicates.inc_by(duplicates.count() as u64);
+                    if let Some(observer) = &self.observer {
+                        let stored: Vec<NewReading> = batch
+                            .readings
+                            .iter()
+                            .zip(&outcome.inserted)
+                            .filter(|(_, new)| **new)
+                            .map(|(reading, _)| reading.clone())
+                            .collect();
+                        // Waits when the follower lags, so it never misses
+                        // a reading; it is gone only when the server stops.
+                        if !stored.is_empty() && observer.send(stored).await.is_err() {
+                            tracing::debug!("reading follower gone");
+                        }
+                    }
                     return true;
                 }
                 Err(e) => {

@@ -111,7 +111,9 @@ impl Provider for Simulator {
             ));
         }
         if request.amount <= 0 {
-            return Err(PaymentError::InvalidRequest("amount must be above 0".into()));
+            return Err(PaymentError::InvalidRequest(
+                "amount must be above 0".into(),
+            ));
         }
         if !settings.currencies.contains(&request.currency) {
             let why = format!("currency {:?} is not accepted", request.currency);
@@ -159,7 +161,12 @@ impl Provider for Simulator {
                 .filter(|limit| stored.amount > *limit)
                 .map(|limit| format!("amount above the simulated limit of {limit}")),
         };
-        stored.status = if decline.is_some() { "declined" } else { "succeeded" }.into();
+        stored.status = if decline.is_some() {
+            "declined"
+        } else {
+            "succeeded"
+        }
+        .into();
         stored.decline_reason = decline;
         save(&stored)?;
         Ok(stored.to_payment())
@@ -169,7 +176,9 @@ impl Provider for Simulator {
         let mut stored = load(&request.payment_id)?;
         let marker = format!("refund/{}", request.idempotency_key);
         if request.idempotency_key.is_empty() {
-            return Err(PaymentError::InvalidRequest("an idempotency key is required".into()));
+            return Err(PaymentError::InvalidRequest(
+                "an idempotency key is required".into(),
+            ));
         }
         if kv::get(&marker).map_err(unavailable)?.is_some() {
             return Ok(stored.to_payment());

@@ -17,6 +17,7 @@
 
 mod clock;
 mod error;
+mod follow;
 mod inventory;
 mod observe;
 mod payment;
@@ -26,6 +27,7 @@ mod stats;
 
 pub use clock::Clock;
 pub use error::ParkingError;
+pub use follow::follow_readings;
 pub use inventory::{CarPark, Entrance, GeoPoint, Guidance, ParkingSpot};
 pub use observe::SpaceObservation;
 pub use quote::{ParkingQuote, QuoteLine, QuoteRequest, SpaceCategory, Vehicle};

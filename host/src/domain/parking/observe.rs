@@ -79,8 +79,8 @@ impl ParkingService {
     /// A gate counter at `gate` (an entrance id, or a car park id for a
     /// counter covering all its gates) counted `entered` vehicles in and
     /// `exited` out, reported at `at`. Adds them to the car park's hour.
-    // FIXME: counts are added, so a redelivered message counts twice;
-    // ingest should drop duplicates by message id before calling this.
+    // Counts are added: callers hand each reading over once. Device ingest
+    // does, since it forwards only readings it newly stored.
     pub async fn observe_gate(
         &self,
         district: &str,

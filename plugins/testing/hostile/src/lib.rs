@@ -71,7 +71,10 @@ fn flood(req: &Request) -> Response {
 }
 
 fn pause(req: &Request) -> Response {
-    let ms: u64 = req.query_param("ms").and_then(|v| v.parse().ok()).unwrap_or(100);
+    let ms: u64 = req
+        .query_param("ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
     std::thread::sleep(std::time::Duration::from_millis(ms));
     Response::json(200, &json!({ "slept_ms": ms }))
 }
