@@ -50,10 +50,10 @@ impl District {
     /// Puts `plugin` into its slot atomically; calls already running keep
     /// the old one to their end. Returns the old one, or gives `plugin`
     /// back when the district has no such slot.
-    pub fn swap(&self, plugin: Plugin) -> Result<Arc<Plugin>, Plugin> {
+    pub fn swap(&self, plugin: Plugin) -> Result<Arc<Plugin>, Box<Plugin>> {
         match self.plugins.get(&*plugin.meta.id) {
             Some(slot) => Ok(slot.swap(Arc::new(plugin))),
-            None => Err(plugin),
+            None => Err(Box::new(plugin)),
         }
     }
 
