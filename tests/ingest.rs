@@ -112,6 +112,45 @@ async fn uplinks_become_readings_and_live_figures_over_the_api() {
         );
         assert_eq!(live["energy_kwh_today"], 1.5);
 
+        for bucket in ["minute", "hour"] {
+            let path = format!("/api/v1/districts/{district}/readings/rollups?bucket={bucket}");
+            let (status, rollups) = t.get_json(&path).await;
+            assert_eq!(status, 200, "{setup}: {rollups}");
+            let of = |kind: &str| {
+                rollups
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["kind"] == kind)
+                    .cloned()
+                    .collect::<Vec<Value>>()
+            };
+            let vehicles = of("vehicles");
+            assert_eq!(vehicles.len(), 1, "{setup} {bucket}: {rollups}");
+            assert_eq!(vehicles[0]["target"], "p1-north");
+            assert_eq!(
+                (
+                    vehicles[0]["entered"].as_i64(),
+                    vehicles[0]["exited"].as_i64()
+                ),
+                (Some(3), Some(1))
+            );
+            assert_eq!(of("people")[0]["entered"], 5, "{setup} {bucket}");
+            assert_eq!(of("energy")[0]["kwh"], 1.5, "{setup} {bucket}");
+            assert_eq!(
+                of("space")
+                    .iter()
+                    .map(|r| r["readings"].as_i64().unwrap())
+                    .sum::<i64>(),
+                2
+            );
+        }
+        let path = format!(
+            "/api/v1/districts/{district}/readings/rollups?kind=people&until=2000-01-01T00:00:00Z"
+        );
+        let (_, old) = t.get_json(&path).await;
+        assert_eq!(old, serde_json::json!([]), "{setup}: nothing that long ago");
+
         let text = metrics(&t).await;
         assert_eq!(metric(&text, "plaza_ingest_readings_total"), 5.0, "{setup}");
         t.server.shutdown().await.unwrap();
@@ -313,6 +352,14 @@ async fn readings_queries_are_checked() {
             400,
             "invalid_query",
         ),
+        ("readings/rollups?bucket=week", 400, "invalid_query"),
+        ("readings/rollups?kind=weather", 400, "invalid_query"),
+        (
+            "readings/rollups?since=2000-01-01T00:00:00Z&bucket=minute",
+            400,
+            "invalid_query",
+        ),
+        ("readings/rollups?until=noon", 400, "invalid_timestamp"),
     ];
     for (path, status, code) in cases {
         let (got, body) = t
@@ -333,5 +380,6 @@ async fn readings_queries_are_checked() {
     assert_eq!(status, 200);
     assert!(body["paths"]["/api/v1/districts/{district}/live"].is_object());
     assert!(body["paths"]["/api/v1/districts/{district}/readings"].is_object());
+    assert!(body["paths"]["/api/v1/districts/{district}/readings/rollups"].is_object());
     t.server.shutdown().await.unwrap();
 }

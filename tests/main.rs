@@ -21,6 +21,7 @@ mod examples;
 mod grants;
 mod hot_swap;
 mod ingest;
+mod ingest_crash;
 mod ingest_recovery;
 mod kv_isolation;
 mod parking_availability;

@@ -3,7 +3,7 @@
 //! vehicles and free spaces in each car park, energy used today).
 
 use crate::registry::Registry;
-use crate::storage::{ReadingFilter, Storage, StorageError, StoredReading};
+use crate::storage::{ReadingFilter, RollupRecord, Storage, StorageError, StoredReading};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -118,6 +118,82 @@ pub struct LiveFigures {
     pub energy_kwh_today: f64,
 }
 
+/// Most buckets one rollups request may span.
+pub const MAX_BUCKETS: i64 = 10_000;
+
+/// How long one rollup bucket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+}
+
+impl Bucket {
+    /// The bucket as stored and as written in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Minute => "minute",
+            Bucket::Hour => "hour",
+        }
+    }
+
+    fn millis(self) -> i64 {
+        match self {
+            Bucket::Minute => 60_000,
+            Bucket::Hour => 3_600_000,
+        }
+    }
+}
+
+impl std::str::FromStr for Bucket {
+    type Err = ReadingsError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "minute" => Ok(Bucket::Minute),
+            "hour" => Ok(Bucket::Hour),
+            other => Err(ReadingsError::InvalidQuery(format!(
+                "bucket {other:?} is not one of minute, hour"
+            ))),
+        }
+    }
+}
+
+/// Which rollups to list.
+#[derive(Debug, Clone)]
+pub struct RollupsQuery {
+    /// Bucket length.
+    pub bucket: Bucket,
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Buckets starting at or after this instant (default: 24 buckets ago).
+    pub since: Option<DateTime<Utc>>,
+    /// Buckets starting before this instant (default: now).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One rollup bucket: the sums of one kind of reading of one target.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RollupView {
+    /// Start of the bucket (RFC 3339, UTC).
+    #[schema(value_type = String, format = DateTime)]
+    pub start: DateTime<Utc>,
+    /// `space`, `people`, `vehicles` or `energy`.
+    pub kind: String,
+    /// The space, entrance, gate or meter observed.
+    pub target: String,
+    /// Readings in the bucket.
+    pub readings: i64,
+    /// Flows: came in.
+    pub entered: i64,
+    /// Flows: went out.
+    pub exited: i64,
+    /// Meters: kWh used.
+    pub kwh: f64,
+}
+
 /// Readings of every district.
 #[derive(Clone)]
 pub struct ReadingsService {
@@ -145,13 +221,7 @@ impl ReadingsService {
         query: &ReadingsQuery,
     ) -> Result<Vec<ReadingView>, ReadingsError> {
         self.utc_offset(district)?;
-        if let Some(kind) = &query.kind
-            && !["space", "people", "vehicles", "energy"].contains(&kind.as_str())
-        {
-            return Err(ReadingsError::InvalidQuery(format!(
-                "kind {kind:?} is not one of space, people, vehicles, energy"
-            )));
-        }
+        check_kind(query.kind.as_deref())?;
         if let (Some(since), Some(until)) = (query.since, query.until)
             && until <= since
         {
@@ -176,6 +246,47 @@ impl ReadingsService {
         };
         let rows = self.storage.readings().list(&filter).await?;
         Ok(rows.into_iter().map(view).collect())
+    }
+
+    /// Rollup buckets of `district`, oldest first.
+    pub async fn rollups(
+        &self,
+        district: &str,
+        query: &RollupsQuery,
+    ) -> Result<Vec<RollupView>, ReadingsError> {
+        self.utc_offset(district)?;
+        check_kind(query.kind.as_deref())?;
+        let span = query.bucket.millis();
+        let until = query.until.map_or_else(
+            || Utc::now().timestamp_millis() + 1,
+            |t| t.timestamp_millis(),
+        );
+        let since = query
+            .since
+            .map_or(until - 24 * span, |t| t.timestamp_millis());
+        if until <= since {
+            return Err(ReadingsError::InvalidQuery(
+                "until must be after since".into(),
+            ));
+        }
+        if (until - since) / span > MAX_BUCKETS {
+            return Err(ReadingsError::InvalidQuery(format!(
+                "the range spans more than {MAX_BUCKETS} {} buckets",
+                query.bucket.as_str()
+            )));
+        }
+        let rows = self
+            .storage
+            .readings()
+            .rollups(
+                district,
+                query.bucket.as_str(),
+                query.kind.as_deref(),
+                since,
+                until,
+            )
+            .await?;
+        Ok(rows.into_iter().map(rollup_view).collect())
     }
 
     /// The live figures of `district`.
@@ -229,6 +340,29 @@ impl ReadingsService {
             car_parks: car_parks.into_values().collect(),
             energy_kwh_today: store.energy_since(district, midnight).await?,
         })
+    }
+}
+
+fn check_kind(kind: Option<&str>) -> Result<(), ReadingsError> {
+    match kind {
+        Some(kind) if !["space", "people", "vehicles", "energy"].contains(&kind) => {
+            Err(ReadingsError::InvalidQuery(format!(
+                "kind {kind:?} is not one of space, people, vehicles, energy"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn rollup_view(r: RollupRecord) -> RollupView {
+    RollupView {
+        start: DateTime::from_timestamp_millis(r.start).unwrap_or_default(),
+        kind: r.kind,
+        target: r.target,
+        readings: r.readings,
+        entered: r.entered,
+        exited: r.exited,
+        kwh: r.kwh,
     }
 }
 

@@ -12,6 +12,7 @@
 //! | `POST .../parking/reservations[/{id}/pay,cancel,check-in,check-out]` | `routes::reservations` |
 //! | `/api/v1/districts/{district}/commerce/...`, `/api/v1/merchant/...` | `routes::commerce` |
 //! | `GET /api/v1/districts/{district}/readings` | `routes::readings` |
+//! | `GET /api/v1/districts/{district}/readings/rollups` | `routes::readings` |
 //! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
@@ -85,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/districts/{district}/readings",
             get(routes::readings::list),
+        )
+        .route(
+            "/api/v1/districts/{district}/readings/rollups",
+            get(routes::readings::rollups),
         )
         .route(
             "/api/v1/districts/{district}/live",

@@ -7,7 +7,9 @@ use crate::domain::parking::{
     CarPark, Entrance, FlowStats, GeoPoint, Guidance, HourStats, ParkingQuote, ParkingSpot,
     QuoteLine, Reservation, SpaceCategory, Vehicle,
 };
-use crate::domain::readings::{CarParkFigures, EntranceFigures, LiveFigures, ReadingView};
+use crate::domain::readings::{
+    CarParkFigures, EntranceFigures, LiveFigures, ReadingView, RollupView,
+};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -34,6 +36,7 @@ use utoipa::OpenApi;
         reservations::check_out,
         readings::list,
         readings::live,
+        readings::rollups,
         document
     ),
     components(schemas(
@@ -55,6 +58,7 @@ use utoipa::OpenApi;
         districts::DistrictSummary,
         districts::PluginSummary,
         ReadingView,
+        RollupView,
         LiveFigures,
         EntranceFigures,
         CarParkFigures

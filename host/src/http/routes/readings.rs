@@ -1,7 +1,10 @@
-//! `/api/v1/districts/{district}/readings` and `.../live`: what the
-//! district's devices measured, and its figures now.
+//! `/api/v1/districts/{district}/readings`, `.../readings/rollups` and
+//! `.../live`: what the district's devices measured, its per-minute and
+//! per-hour sums, and its figures now.
 
-use crate::domain::readings::{LiveFigures, ReadingView, ReadingsQuery};
+use crate::domain::readings::{
+    Bucket, LiveFigures, ReadingView, ReadingsQuery, RollupView, RollupsQuery,
+};
 use crate::http::{ApiError, AppState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -65,6 +68,50 @@ pub(crate) async fn list(
         limit: params.limit,
     };
     Ok(Json(state.readings.list(&district, &query).await?))
+}
+
+/// Which rollups to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct RollupsParams {
+    /// `minute` or `hour` (default `hour`).
+    bucket: Option<String>,
+    /// `space`, `people`, `vehicles` or `energy`.
+    kind: Option<String>,
+    /// Buckets starting at or after this instant, RFC 3339 (default: 24
+    /// buckets before `until`).
+    since: Option<String>,
+    /// Buckets starting before this instant, RFC 3339 (default: now).
+    until: Option<String>,
+}
+
+/// Lists a district's rollups: per bucket, kind and target, the number of
+/// readings, people or vehicles in and out, and kWh; oldest first.
+#[utoipa::path(get, path = "/api/v1/districts/{district}/readings/rollups", tag = "readings",
+    params(("district" = String, Path, description = "District id"), RollupsParams),
+    responses(
+        (status = 200, description = "Rollup buckets", body = [RollupView]),
+        (status = 400, description = "Malformed parameters", body = ApiError),
+        (status = 404, description = "Unknown district", body = ApiError),
+    ))]
+pub(crate) async fn rollups(
+    State(state): State<AppState>,
+    Path(district): Path<String>,
+    params: Result<Query<RollupsParams>, QueryRejection>,
+) -> Result<Json<Vec<RollupView>>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let query = RollupsQuery {
+        bucket: params
+            .bucket
+            .as_deref()
+            .unwrap_or("hour")
+            .parse::<Bucket>()?,
+        kind: params.kind,
+        since: instant("since", params.since.as_deref())?,
+        until: instant("until", params.until.as_deref())?,
+    };
+    Ok(Json(state.readings.rollups(&district, &query).await?))
 }
 
 /// A district's live figures: people in the district now, vehicles and
