@@ -3,8 +3,9 @@
 //! flow statistics follow from what they store.
 
 use super::{ParkingError, ParkingService};
-use crate::storage::parking::ObserveOutcome;
+use crate::storage::parking::{ObserveOutcome, SpaceReading};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 /// What one space reading did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,46 +35,67 @@ impl ParkingService {
         occupied: bool,
         at: DateTime<Utc>,
     ) -> Result<SpaceObservation, ParkingError> {
+        let reading = SpaceReading {
+            space,
+            occupied,
+            at: at.timestamp_millis(),
+        };
+        let outcome = self.observe_spaces(district, &[reading]).await?.pop();
+        match outcome.expect("one outcome per reading") {
+            Some(observation) => Ok(observation),
+            None => Err(ParkingError::UnknownSpace(space.to_owned())),
+        }
+    }
+
+    /// Many space readings of one district, applied in order as
+    /// [`Self::observe_space`] would, in one transaction. One entry per
+    /// reading; `None` for a space the inventory does not list.
+    pub async fn observe_spaces(
+        &self,
+        district: &str,
+        readings: &[SpaceReading<'_>],
+    ) -> Result<Vec<Option<SpaceObservation>>, ParkingError> {
         self.check_district(district)?;
-        let at_ms = at.timestamp_millis();
-        let outcome = self
-            .store
-            .observe_space(district, space, occupied, at_ms)
-            .await?;
-        match outcome {
-            ObserveOutcome::UnknownSpace => Err(ParkingError::UnknownSpace(space.to_owned())),
-            ObserveOutcome::Stale => {
-                tracing::debug!(district, space, "stale space reading ignored");
-                let row = self.store.space(district, space).await?;
-                Ok(SpaceObservation {
-                    car_park: row.map(|r| r.car_park).unwrap_or_default(),
-                    recorded: false,
-                    checked_in: None,
-                    checked_out: None,
-                })
-            }
-            ObserveOutcome::Recorded {
-                car_park,
-                previous,
-                checked_in,
-                checked_out,
-            } => {
-                tracing::trace!(district, car_park = %car_park, space, occupied,
-                    previous = %previous, "space observed");
-                for (id, what) in [(&checked_in, "checked in"), (&checked_out, "checked out")] {
-                    if let Some(id) = id {
-                        tracing::info!(district, car_park = %car_park, reservation = %id,
-                            space, "reservation {what} by sensor");
-                    }
+        let outcomes = self.store.observe_spaces(district, readings).await?;
+        let mut observations = Vec::with_capacity(outcomes.len());
+        for (reading, outcome) in readings.iter().zip(outcomes) {
+            let space = reading.space;
+            observations.push(match outcome {
+                ObserveOutcome::UnknownSpace => None,
+                ObserveOutcome::Stale => {
+                    tracing::debug!(district, space, "stale space reading ignored");
+                    let row = self.store.space(district, space).await?;
+                    Some(SpaceObservation {
+                        car_park: row.map(|r| r.car_park).unwrap_or_default(),
+                        recorded: false,
+                        checked_in: None,
+                        checked_out: None,
+                    })
                 }
-                Ok(SpaceObservation {
+                ObserveOutcome::Recorded {
                     car_park,
-                    recorded: true,
+                    previous,
                     checked_in,
                     checked_out,
-                })
-            }
+                } => {
+                    tracing::trace!(district, car_park = %car_park, space,
+                        occupied = reading.occupied, previous = %previous, "space observed");
+                    for (id, what) in [(&checked_in, "checked in"), (&checked_out, "checked out")] {
+                        if let Some(id) = id {
+                            tracing::info!(district, car_park = %car_park, reservation = %id,
+                                space, "reservation {what} by sensor");
+                        }
+                    }
+                    Some(SpaceObservation {
+                        car_park,
+                        recorded: true,
+                        checked_in,
+                        checked_out,
+                    })
+                }
+            });
         }
+        Ok(observations)
     }
 
     /// A gate counter at `gate` (an entrance id, or a car park id for a
@@ -89,16 +111,50 @@ impl ParkingService {
         exited: u32,
         at: DateTime<Utc>,
     ) -> Result<(), ParkingError> {
-        self.check_district(district)?;
-        let car_park = self
-            .store
-            .gate_car_park(district, gate)
-            .await?
-            .ok_or_else(|| ParkingError::UnknownCarPark(gate.to_owned()))?;
-        self.store
-            .add_gate_counts(district, &car_park, entered, exited, at.timestamp_millis())
+        let unknown = self
+            .observe_gates(district, &[(gate, entered, exited, at)])
             .await?;
-        tracing::trace!(district, car_park = %car_park, gate, entered, exited, "gate counted");
-        Ok(())
+        match unknown.is_empty() {
+            true => Ok(()),
+            false => Err(ParkingError::UnknownCarPark(gate.to_owned())),
+        }
+    }
+
+    /// Many gate counts of one district: `(gate, entered, exited, at)`.
+    /// Counts of the same car park and hour are added up first, so a
+    /// batch costs one write per car park and hour. Returns the gates the
+    /// inventory does not know; their counts are not applied.
+    pub async fn observe_gates(
+        &self,
+        district: &str,
+        counts: &[(&str, u32, u32, DateTime<Utc>)],
+    ) -> Result<Vec<String>, ParkingError> {
+        self.check_district(district)?;
+        let mut car_parks: BTreeMap<&str, Option<String>> = BTreeMap::new();
+        // (car park, hour) -> (entered, exited, latest instant)
+        let mut sums: BTreeMap<(String, i64), (u32, u32, DateTime<Utc>)> = BTreeMap::new();
+        let mut unknown = Vec::new();
+        for &(gate, entered, exited, at) in counts {
+            if !car_parks.contains_key(gate) {
+                let car_park = self.store.gate_car_park(district, gate).await?;
+                car_parks.insert(gate, car_park);
+            }
+            let Some(car_park) = car_parks[gate].clone() else {
+                unknown.push(gate.to_owned());
+                continue;
+            };
+            let hour = at.timestamp_millis().div_euclid(3_600_000);
+            let sum = sums.entry((car_park, hour)).or_insert((0, 0, at));
+            sum.0 = sum.0.saturating_add(entered);
+            sum.1 = sum.1.saturating_add(exited);
+            sum.2 = sum.2.max(at);
+        }
+        for ((car_park, _), (entered, exited, at)) in sums {
+            self.store
+                .add_gate_counts(district, &car_park, entered, exited, at.timestamp_millis())
+                .await?;
+            tracing::trace!(district, car_park = %car_park, entered, exited, "gates counted");
+        }
+        Ok(unknown)
     }
 }

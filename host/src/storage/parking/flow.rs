@@ -73,119 +73,156 @@ impl ParkingStore {
         occupied: bool,
         at: i64,
     ) -> Result<ObserveOutcome, StorageError> {
-        Ok(retry_busy(|| self.try_observe_space(district, space, occupied, at)).await?)
+        let reading = SpaceReading {
+            space,
+            occupied,
+            at,
+        };
+        let mut outcomes = self.observe_spaces(district, &[reading]).await?;
+        Ok(outcomes.pop().expect("one outcome per reading"))
     }
 
-    async fn try_observe_space(
+    /// Records many space readings of one district in order, in one
+    /// transaction: each as [`Self::observe_space`] would, at the cost of
+    /// one commit. One outcome per reading.
+    pub async fn observe_spaces(
         &self,
         district: &str,
-        space: &str,
-        occupied: bool,
-        at: i64,
-    ) -> Result<ObserveOutcome, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        // A no-op write first: the space's row lock (PostgreSQL) or the
-        // write lock (SQLite) before the read below.
-        let touched = sqlx::query(
-            "UPDATE parking_spaces SET status = status WHERE district = $1 AND id = $2",
-        )
-        .bind(district)
-        .bind(space)
-        .execute(&mut *tx)
-        .await?;
-        if touched.rows_affected() == 0 {
-            return Ok(ObserveOutcome::UnknownSpace);
-        }
-        let row = sqlx::query(
-            "SELECT car_park, status, date_observed FROM parking_spaces \
+        readings: &[SpaceReading<'_>],
+    ) -> Result<Vec<ObserveOutcome>, StorageError> {
+        Ok(retry_busy(|| async {
+            let mut tx = self.pool().begin().await?;
+            let mut outcomes = Vec::with_capacity(readings.len());
+            for r in readings {
+                outcomes.push(observe_in(&mut tx, district, r.space, r.occupied, r.at).await?);
+            }
+            tx.commit().await?;
+            Ok(outcomes)
+        })
+        .await?)
+    }
+}
+
+/// One sensor reading of a space.
+#[derive(Debug, Clone, Copy)]
+pub struct SpaceReading<'a> {
+    /// Space id.
+    pub space: &'a str,
+    /// Occupied (true) or free.
+    pub occupied: bool,
+    /// When it was seen, ms since the epoch.
+    pub at: i64,
+}
+
+/// [`ParkingStore::observe_space`] inside the caller's transaction.
+async fn observe_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    district: &str,
+    space: &str,
+    occupied: bool,
+    at: i64,
+) -> Result<ObserveOutcome, sqlx::Error> {
+    // A no-op write first: the space's row lock (PostgreSQL) or the
+    // write lock (SQLite) before the read below.
+    let touched =
+        sqlx::query("UPDATE parking_spaces SET status = status WHERE district = $1 AND id = $2")
+            .bind(district)
+            .bind(space)
+            .execute(&mut **tx)
+            .await?;
+    if touched.rows_affected() == 0 {
+        return Ok(ObserveOutcome::UnknownSpace);
+    }
+    let row = sqlx::query(
+        "SELECT car_park, status, date_observed FROM parking_spaces \
              WHERE district = $1 AND id = $2",
-        )
-        .bind(district)
-        .bind(space)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (car_park, previous, observed): (String, String, Option<i64>) =
-            (row.get(0), row.get(1), row.get(2));
-        if observed.is_some_and(|seen| seen > at) {
-            return Ok(ObserveOutcome::Stale);
-        }
-        // An operator's closure outlives sensor readings.
-        let status = match (previous.as_str(), occupied) {
-            ("closed", _) => "closed",
-            (_, true) => "occupied",
-            (_, false) => "free",
-        };
+    )
+    .bind(district)
+    .bind(space)
+    .fetch_one(&mut **tx)
+    .await?;
+    let (car_park, previous, observed): (String, String, Option<i64>) =
+        (row.get(0), row.get(1), row.get(2));
+    if observed.is_some_and(|seen| seen > at) {
+        return Ok(ObserveOutcome::Stale);
+    }
+    // An operator's closure outlives sensor readings.
+    let status = match (previous.as_str(), occupied) {
+        ("closed", _) => "closed",
+        (_, true) => "occupied",
+        (_, false) => "free",
+    };
+    sqlx::query(
+        "UPDATE parking_spaces SET status = $3, date_observed = $4 \
+             WHERE district = $1 AND id = $2",
+    )
+    .bind(district)
+    .bind(space)
+    .bind(status)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+
+    let (mut checked_in, mut checked_out) = (None, None);
+    if occupied && previous != "occupied" {
         sqlx::query(
-            "UPDATE parking_spaces SET status = $3, date_observed = $4 \
-             WHERE district = $1 AND id = $2",
-        )
-        .bind(district)
-        .bind(space)
-        .bind(status)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-
-        let (mut checked_in, mut checked_out) = (None, None);
-        if occupied && previous != "occupied" {
-            sqlx::query(
-                "INSERT INTO parking_stays (district, car_park, space, started_at) \
+            "INSERT INTO parking_stays (district, car_park, space, started_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT (district, space, started_at) DO NOTHING",
-            )
-            .bind(district)
-            .bind(&car_park)
-            .bind(space)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            // A car on a paid space within its window (from one grace
-            // period before the start to the end of the grace) checks in.
-            checked_in = sqlx::query(
-                "UPDATE parking_reservations SET status = 'checked_in', checked_in_at = $3 \
-                 WHERE district = $1 AND space = $2 AND status = 'confirmed' \
-                 AND $3 >= start_ms - (grace_until - start_ms) AND $3 < grace_until \
-                 RETURNING id",
-            )
-            .bind(district)
-            .bind(space)
-            .bind(at)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
-        }
-        if !occupied && previous == "occupied" {
-            sqlx::query(
-                "UPDATE parking_stays SET ended_at = $3 \
-                 WHERE district = $1 AND space = $2 AND ended_at IS NULL",
-            )
-            .bind(district)
-            .bind(space)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            checked_out = sqlx::query(
-                "UPDATE parking_reservations SET status = 'completed', checked_out_at = $3 \
-                 WHERE district = $1 AND space = $2 AND status = 'checked_in' RETURNING id",
-            )
-            .bind(district)
-            .bind(space)
-            .bind(at)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
-        }
-
-        let occupied_now: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM parking_spaces \
-             WHERE district = $1 AND car_park = $2 AND status = 'occupied'",
         )
         .bind(district)
         .bind(&car_park)
-        .fetch_one(&mut *tx)
+        .bind(space)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        // A car on a paid space within its window (from one grace
+        // period before the start to the end of the grace) checks in.
+        checked_in = sqlx::query(
+            "UPDATE parking_reservations SET status = 'checked_in', checked_in_at = $3 \
+                 WHERE district = $1 AND space = $2 AND status = 'confirmed' \
+                 AND $3 >= start_ms - (grace_until - start_ms) AND $3 < grace_until \
+                 RETURNING id",
+        )
+        .bind(district)
+        .bind(space)
+        .bind(at)
+        .fetch_optional(&mut **tx)
         .await?
-        .get(0);
+        .map(|r| r.get(0));
+    }
+    if !occupied && previous == "occupied" {
         sqlx::query(
-            "INSERT INTO parking_flow_hourly (district, car_park, hour_start, samples, \
+            "UPDATE parking_stays SET ended_at = $3 \
+                 WHERE district = $1 AND space = $2 AND ended_at IS NULL",
+        )
+        .bind(district)
+        .bind(space)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        checked_out = sqlx::query(
+            "UPDATE parking_reservations SET status = 'completed', checked_out_at = $3 \
+                 WHERE district = $1 AND space = $2 AND status = 'checked_in' RETURNING id",
+        )
+        .bind(district)
+        .bind(space)
+        .bind(at)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.get(0));
+    }
+
+    let occupied_now: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM parking_spaces \
+             WHERE district = $1 AND car_park = $2 AND status = 'occupied'",
+    )
+    .bind(district)
+    .bind(&car_park)
+    .fetch_one(&mut **tx)
+    .await?
+    .get(0);
+    sqlx::query(
+        "INSERT INTO parking_flow_hourly (district, car_park, hour_start, samples, \
              occupied_sum, occupied_peak, last_observed) VALUES ($1, $2, $3, 1, $4, $4, $5) \
              ON CONFLICT (district, car_park, hour_start) DO UPDATE SET \
              samples = parking_flow_hourly.samples + 1, \
@@ -194,23 +231,23 @@ impl ParkingStore {
                THEN excluded.occupied_peak ELSE parking_flow_hourly.occupied_peak END, \
              last_observed = CASE WHEN excluded.last_observed > parking_flow_hourly.last_observed \
                THEN excluded.last_observed ELSE parking_flow_hourly.last_observed END",
-        )
-        .bind(district)
-        .bind(&car_park)
-        .bind(hour_of(at))
-        .bind(occupied_now)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(ObserveOutcome::Recorded {
-            car_park,
-            previous,
-            checked_in,
-            checked_out,
-        })
-    }
+    )
+    .bind(district)
+    .bind(&car_park)
+    .bind(hour_of(at))
+    .bind(occupied_now)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(ObserveOutcome::Recorded {
+        car_park,
+        previous,
+        checked_in,
+        checked_out,
+    })
+}
 
+impl ParkingStore {
     /// The car park a gate counter reports for: a car park id, or the id of
     /// one of its entrances.
     pub async fn gate_car_park(

@@ -12,7 +12,7 @@ mod flow;
 mod inventory;
 mod reservations;
 
-pub use flow::{FlowHour, ObserveOutcome, StayFigures};
+pub use flow::{FlowHour, ObserveOutcome, SpaceReading, StayFigures};
 pub use inventory::{Availability, CarParkRow, EntranceRow, SpaceRow};
 pub use reservations::{NewReservation, ReservationRow, ReserveOutcome, Transition};
 
