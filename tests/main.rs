@@ -23,6 +23,7 @@ mod hot_swap;
 mod ingest;
 mod ingest_recovery;
 mod kv_isolation;
+mod logistics;
 mod parking_availability;
 mod parking_payment;
 mod parking_quote;
