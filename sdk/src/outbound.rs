@@ -81,17 +81,21 @@ pub fn send(method: &str, url: &str, body: Option<&[u8]>) -> Result<Reply, Strin
 
     let outgoing = request.body().map_err(|()| "request body unavailable")?;
     let pending = outgoing_handler::handle(request, None).map_err(|e| format!("{e:?}"))?;
+    // A refused or failed request closes the body stream; its response
+    // then says why, which is the error worth reporting.
+    let mut sent = Ok(());
     {
         let stream = outgoing
             .write()
             .map_err(|()| "request body stream unavailable")?;
         for chunk in body.unwrap_or_default().chunks(4096) {
-            stream
-                .blocking_write_and_flush(chunk)
-                .map_err(|e| format!("failed to send the body: {e:?}"))?;
+            if let Err(e) = stream.blocking_write_and_flush(chunk) {
+                sent = Err(format!("failed to send the body: {e:?}"));
+                break;
+            }
         }
     }
-    OutgoingBody::finish(outgoing, None).map_err(|e| format!("{e:?}"))?;
+    let finished = OutgoingBody::finish(outgoing, None).map_err(|e| format!("{e:?}"));
 
     pending.subscribe().block();
     let response = pending
@@ -99,6 +103,8 @@ pub fn send(method: &str, url: &str, body: Option<&[u8]>) -> Result<Reply, Strin
         .ok_or("no response")?
         .map_err(|()| "response already taken")?
         .map_err(|e| format!("{e:?}"))?;
+    sent?;
+    finished?;
     let status = response.status();
     let body = response
         .consume()

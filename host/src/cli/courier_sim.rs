@@ -48,7 +48,7 @@ pub(super) async fn run(args: CourierSimArgs) -> anyhow::Result<()> {
         transit_ms_per_km: ms(args.transit_seconds_per_km)?,
         ..SimSettings::default()
     };
-    let sim = CourierSim::start(args.listen, settings)
+    let mut sim = CourierSim::start(args.listen, settings)
         .await
         .map_err(|e| anyhow::anyhow!("failed to listen on {}: {e}", args.listen))?;
     eprintln!(

@@ -55,8 +55,8 @@ impl CourierSim {
     }
 
     /// Runs until the task ends (never, unless the listener fails).
-    pub async fn wait(self) {
-        let _ = self.task.await;
+    pub async fn wait(&mut self) {
+        let _ = (&mut self.task).await;
     }
 }
 

@@ -84,7 +84,7 @@ impl LogisticsService {
             }
         };
         let status = tracking.status.as_str();
-        if status == row.status && tracking.at == row.status_at {
+        if status == row.status {
             return Ok(());
         }
         let change = StatusChange {
