@@ -24,6 +24,7 @@ mod ingest;
 mod ingest_crash;
 mod ingest_recovery;
 mod kv_isolation;
+mod logistics;
 mod parking_availability;
 mod parking_payment;
 mod parking_quote;

@@ -23,10 +23,13 @@
 //! - [`events`], [`metrics`], [`telemetry`]: event stream, Prometheus
 //!   metrics, logging.
 //! - [`cli`]: the `plaza` command line.
+//! - [`courier_sim`]: a stand-in courier company's HTTP API, for demos and
+//!   tests of courier plugins.
 
 pub mod admin;
 pub mod cli;
 pub mod config;
+pub mod courier_sim;
 pub mod domain;
 pub mod events;
 pub mod http;

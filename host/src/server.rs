@@ -5,6 +5,7 @@
 use crate::admin::Admin;
 use crate::config::{self, ConfigError, PlazaConfig};
 use crate::domain::commerce::CommerceService;
+use crate::domain::logistics::LogisticsService;
 use crate::domain::parking::ParkingService;
 use crate::domain::readings::ReadingsService;
 use crate::events::EventBus;
@@ -82,6 +83,8 @@ pub struct Plaza {
     pub parking: ParkingService,
     /// Commerce services, seeded from the districts' data files.
     pub commerce: CommerceService,
+    /// Courier quotes, deliveries and SLA claims.
+    pub logistics: LogisticsService,
 }
 
 impl Plaza {
@@ -134,6 +137,13 @@ impl Plaza {
             storage.commerce(),
         );
         commerce.seed().await?;
+        let logistics = LogisticsService::new(
+            &config,
+            registry.clone(),
+            runtime.clone(),
+            storage.logistics(),
+            commerce.clone(),
+        );
         // The device files seed the registry table; ingest reads the table.
         storage
             .devices()
@@ -149,6 +159,7 @@ impl Plaza {
             events,
             metrics,
             commerce,
+            logistics,
         })
     }
 
@@ -165,6 +176,7 @@ impl Plaza {
             body_limit: self.config.server.body_limit_bytes,
             admin: self.admin.clone(),
             upload_limit: self.config.server.upload_limit_bytes,
+            logistics: self.logistics.clone(),
         })
     }
 }
@@ -260,6 +272,11 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
     } else {
         None
     };
+    plaza
+        .logistics
+        .resume()
+        .await
+        .map_err(|e| StartError::Runtime(anyhow::anyhow!("failed to resume deliveries: {e}")))?;
     let (shutdown, signal) = oneshot::channel::<()>();
     let router = plaza.router();
     let task = tokio::spawn(async move {

@@ -118,3 +118,23 @@ pub mod decoder {
         default_bindings_module: "plaza_sdk::bindings::decoder",
     });
 }
+
+#[cfg(feature = "logistics")]
+pub mod logistics {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "plaza:district/logistics",
+        with: {
+            "plaza:district/types@0.1.0": super::host::plaza::district::types,
+            "plaza:district/log@0.1.0": super::host::plaza::district::log,
+            "plaza:district/config@0.1.0": super::host::plaza::district::config,
+            "plaza:district/kv@0.1.0": super::host::plaza::district::kv,
+            "plaza:district/clock@0.1.0": super::host::plaza::district::clock,
+            "plaza:district/events@0.1.0": super::host::plaza::district::events,
+        },
+        generate_all,
+        pub_export_macro: true,
+        export_macro_name: "export_logistics",
+        default_bindings_module: "plaza_sdk::bindings::logistics",
+    });
+}

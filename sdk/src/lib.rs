@@ -12,11 +12,12 @@
 //! | `payment` | `payment` | [`payment::Provider`] | [`payment_provider!`] |
 //! | `promotion` | `promotion` | [`promotion::Promotion`] | [`promotion!`] |
 //! | `decoder` | `decoder` | [`decoder::Decoder`] | [`decoder!`] |
+//! | `logistics` | `logistics` | [`logistics::Courier`] | [`courier!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
 //! district's clock and event publishing. An endpoint may also call other
-//! servers through [`outbound`], where its grants allow.
+//! servers through [`outbound`], where its grants allow; so may a courier.
 //!
 //! Layout: `bindings` holds the generated code and is not meant to be used
 //! directly; `host` wraps the shared host interfaces; one module per world
@@ -32,7 +33,9 @@ pub mod decoder;
 #[cfg(feature = "http-endpoint")]
 pub mod endpoint;
 pub mod host;
-#[cfg(feature = "http-endpoint")]
+#[cfg(feature = "logistics")]
+pub mod logistics;
+#[cfg(any(feature = "http-endpoint", feature = "logistics"))]
 pub mod outbound;
 #[cfg(feature = "payment")]
 pub mod payment;

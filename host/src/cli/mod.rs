@@ -1,8 +1,9 @@
 //! The `plaza` command line: `serve`, `check`, `simulate`, `token ...`,
-//! `plugin ...` (run offline, push, activate, roll back, keygen, sign) and
-//! `merchant token`.
+//! `plugin ...` (run offline, push, activate, roll back, keygen, sign),
+//! `merchant token` and `courier-sim`.
 
 mod check;
+mod courier_sim;
 mod merchant;
 mod plugin_run;
 mod remote;
@@ -103,6 +104,8 @@ pub enum Command {
         #[command(subcommand)]
         command: MerchantCommand,
     },
+    /// Run a simulated courier company's API (for courier-flash demos).
+    CourierSim(courier_sim::CourierSimArgs),
 }
 
 /// `plaza merchant ...`
@@ -339,6 +342,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                     merchant,
                 },
         } => merchant::token(config, database_url, district, merchant).await,
+        Command::CourierSim(args) => courier_sim::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

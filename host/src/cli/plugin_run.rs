@@ -16,6 +16,8 @@
 //!   `"call": "self-check"`.
 //! - decoder: `"uplink": {"hex" | "text", "fport", "device": {"id", "kind",
 //!   "observes", "location", "variables"}}`.
+//! - logistics: `"call": "self-check"` (quotes need a courier's world
+//!   running; try them through a server).
 
 use crate::config::PluginKind;
 use crate::domain::parking::{SpaceCategory, Vehicle};
@@ -213,6 +215,7 @@ pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
         PluginKind::Payment => payment_call(&runtime, &loaded, fixture).await?,
         PluginKind::Promotion => promotion_call(&runtime, &loaded, fixture).await?,
         PluginKind::Decoder => decoder_call(&runtime, &loaded, fixture).await?,
+        PluginKind::Logistics => courier_call(&runtime, &loaded, fixture).await?,
     };
     let took = started.elapsed();
     println!("{}", serde_json::to_string_pretty(&output)?);
@@ -439,5 +442,19 @@ async fn decoder_call(
         }),
         Err(runtime::DecodeError::Malformed(why)) => json!({ "error": "malformed", "reason": why }),
         Err(runtime::DecodeError::Rejected(why)) => json!({ "error": "rejected", "reason": why }),
+    })
+}
+
+async fn courier_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    if fixture.call.as_deref() != Some("self-check") {
+        bail!("a logistics fixture needs \"call\": \"self-check\"");
+    }
+    Ok(match runtime::courier_self_check(runtime, plugin).await? {
+        Ok(()) => json!({ "self_check": "ok" }),
+        Err(why) => json!({ "self_check": why }),
     })
 }

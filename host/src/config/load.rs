@@ -44,6 +44,9 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
             district.commerce_data = Some(super::load_commerce(path)?);
         }
         district.device_list = super::devices::load(district)?;
+        if let Some(path) = &district.logistics {
+            district.logistics_data = Some(super::load_logistics(path)?);
+        }
     }
     Ok(config)
 }
@@ -79,6 +82,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
         }
         if let Some(commerce) = &mut district.commerce {
             *commerce = base.join(&*commerce);
+        }
+        if let Some(logistics) = &mut district.logistics {
+            *logistics = base.join(&*logistics);
         }
     }
 }

@@ -6,12 +6,14 @@
 //! resolves relative paths against the file's folder and refuses anything
 //! wrong with a [`ConfigError`] naming file, key and reason; `parking` and
 //! `commerce` read a district's parking and commerce data files (car
-//! parks; merchants, catalogue, guarantee policy) the same way. The reference
+//! parks; merchants, catalogue, guarantee policy) the same way, and
+//! `logistics` its delivery zones, SLA classes and courier pick rule. The reference
 //! for every key is the README's "Configuration" section.
 
 mod commerce;
 mod devices;
 mod load;
+mod logistics;
 mod model;
 mod mqtt;
 mod parking;
@@ -22,6 +24,7 @@ pub use commerce::{
 };
 pub use devices::{DeviceConfig, DeviceKind};
 pub(crate) use load::MAX_MEMORY_MIB;
+pub use logistics::{LogisticsData, PickRule, Point, SlaClass, Zone, load_logistics};
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{
     BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind,

@@ -161,6 +161,12 @@ pub struct DistrictConfig {
     /// The devices read from that file when the config is loaded.
     #[serde(skip)]
     pub device_list: Vec<super::devices::DeviceConfig>,
+    /// Delivery zones, SLA classes and the courier pick rule; relative to
+    /// the config file. None: the district delivers nothing.
+    pub logistics: Option<PathBuf>,
+    /// The logistics data file as read and checked at load.
+    #[serde(skip)]
+    pub logistics_data: Option<super::LogisticsData>,
 }
 
 fn default_utc_offset() -> i32 {
@@ -181,6 +187,9 @@ pub enum PluginKind {
     Promotion,
     /// Decodes device uplinks into readings.
     Decoder,
+    /// A courier: quotes, dispatches and tracks deliveries; a district
+    /// may have several.
+    Logistics,
 }
 
 impl PluginKind {
@@ -192,6 +201,7 @@ impl PluginKind {
             PluginKind::Payment => "payment",
             PluginKind::Promotion => "promotion",
             PluginKind::Decoder => "decoder",
+            PluginKind::Logistics => "logistics",
         }
     }
 }

@@ -7,7 +7,9 @@
 //! - `commerce`: catalogue, carts priced by promotion plugins, orders,
 //!   reviews and the guarantee fund.
 //! - `readings`: device readings and a district's live figures.
+//! - `logistics`: courier quotes, dispatch, tracking, SLA and claims.
 
 pub mod commerce;
+pub mod logistics;
 pub mod parking;
 pub mod readings;

@@ -4,6 +4,7 @@
 
 use crate::admin::AdminError;
 use crate::domain::commerce::CommerceError;
+use crate::domain::logistics::LogisticsError;
 use crate::domain::parking::ParkingError;
 use crate::domain::readings::ReadingsError;
 use crate::runtime::{PluginError, PluginFailure};
@@ -208,6 +209,35 @@ impl From<CommerceError> for ApiError {
             E::FundExhausted(_) => (StatusCode::CONFLICT, "fund_exhausted"),
             E::Duplicate(_) => (StatusCode::CONFLICT, "already_exists"),
             E::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            E::Plugin(e) => return e.into(),
+            E::Storage(e) => return e.into(),
+        };
+        Self::new(status, code, message)
+    }
+}
+
+impl From<LogisticsError> for ApiError {
+    fn from(e: LogisticsError) -> Self {
+        use LogisticsError as E;
+        let message = e.to_string();
+        let (status, code) = match e {
+            E::UnknownDistrict(d) => {
+                return Self::not_found("unknown_district", message).with_district(&d);
+            }
+            E::NoLogistics(d, _) => {
+                return Self::not_found("no_logistics", message).with_district(&d);
+            }
+            E::InvalidRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            E::OutsideArea(_) => (StatusCode::UNPROCESSABLE_ENTITY, "outside_delivery_area"),
+            E::SlaNotOffered(_) => (StatusCode::UNPROCESSABLE_ENTITY, "sla_not_offered"),
+            E::UnknownQuote(_) => (StatusCode::NOT_FOUND, "unknown_quote"),
+            E::QuoteExpired(_) => (StatusCode::GONE, "quote_expired"),
+            E::NoOffer(_) => (StatusCode::UNPROCESSABLE_ENTITY, "no_offer"),
+            E::UnknownDelivery(_) => (StatusCode::NOT_FOUND, "unknown_delivery"),
+            E::InvalidTransition { .. } => (StatusCode::CONFLICT, "delivery_state"),
+            E::CourierRefused(_) => (StatusCode::BAD_GATEWAY, "courier_refused"),
+            E::OrderBusy(_) => (StatusCode::CONFLICT, "order_has_delivery"),
+            E::Commerce(e) => return e.into(),
             E::Plugin(e) => return e.into(),
             E::Storage(e) => return e.into(),
         };

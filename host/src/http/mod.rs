@@ -14,6 +14,7 @@
 //! | `GET /api/v1/districts/{district}/readings` | `routes::readings` |
 //! | `GET /api/v1/districts/{district}/readings/rollups` | `routes::readings` |
 //! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
+//! | `/api/v1/districts/{district}/deliveries/...` | `routes::logistics` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
@@ -27,6 +28,7 @@ pub use openapi::ApiDoc;
 
 use crate::admin::Admin;
 use crate::domain::commerce::CommerceService;
+use crate::domain::logistics::LogisticsService;
 use crate::domain::parking::ParkingService;
 use crate::domain::readings::ReadingsService;
 use crate::metrics::{HttpLabels, Metrics};
@@ -63,6 +65,8 @@ pub struct AppState {
     pub admin: Admin,
     /// Largest plugin upload accepted, in bytes.
     pub upload_limit: usize,
+    /// Courier quotes, deliveries and SLA claims.
+    pub logistics: LogisticsService,
 }
 
 /// The complete router.
@@ -83,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(parking_routes(state.clone()))
         .merge(routes::commerce::router())
+        .merge(routes::logistics::router(state.clone()))
         .route(
             "/api/v1/districts/{district}/readings",
             get(routes::readings::list),

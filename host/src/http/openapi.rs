@@ -72,5 +72,6 @@ pub struct ApiDoc;
 pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(<super::routes::commerce::CommerceApi as OpenApi>::openapi());
+    doc.merge(<super::routes::logistics::LogisticsApi as OpenApi>::openapi());
     Json(doc)
 }

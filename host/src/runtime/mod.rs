@@ -15,6 +15,7 @@
 //! - `capabilities`: what a component imports, and the checks an uploaded
 //!   component passes before it may run.
 //! - `breaker`: per-plugin circuit breakers that fail fast.
+//! - `logistics`: calls into the `logistics` world (courier plugins).
 
 mod bindings;
 mod breaker;
@@ -27,6 +28,7 @@ mod error;
 mod host_api;
 mod invoke;
 mod limits;
+mod logistics;
 mod outbound;
 mod payment;
 mod plugin;
@@ -45,6 +47,11 @@ pub use decoder::{
 };
 pub use error::{PluginError, PluginFailure};
 pub use limits::ResolvedLimits;
+pub use logistics::{
+    CourierError, CourierOffer, CourierResult, DeliveryStatus, DispatchRequest, Parcel,
+    ParcelSize, Place, QuoteRequest, Tracking, courier_cancel, courier_dispatch,
+    courier_error_text, courier_quote, courier_self_check, courier_track,
+};
 pub use payment::{
     CreateRequest, Payment, PaymentError, PaymentResult, PaymentStatus, RefundRequest,
     confirm_payment, create_payment, get_payment, payment_self_check, refund_payment,

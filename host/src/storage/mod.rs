@@ -15,6 +15,7 @@ mod dead_letters;
 mod devices;
 mod idempotency;
 mod kv;
+pub mod logistics;
 pub mod parking;
 mod reading_queries;
 mod readings;
@@ -29,6 +30,7 @@ pub use devices::{DeviceRecord, DeviceStore};
 pub use idempotency::Claim as IdempotencyClaim;
 pub use idempotency::{Claim, IdempotencyStore};
 pub use kv::{KvError, KvScope, KvStore};
+pub use logistics::LogisticsStore;
 pub use parking::ParkingStore;
 pub use reading_queries::{FlowTotal, ReadingFilter, RollupRecord, SpaceTotal, StoredReading};
 pub use readings::{BatchOutcome, NewReading, ReadingStore, ReadingValue};
@@ -202,6 +204,11 @@ impl Storage {
     /// Refused uplinks, kept with their reason.
     pub fn dead_letters(&self) -> DeadLetterStore {
         DeadLetterStore::new(self.clone())
+    }
+
+    /// Courier quotes, deliveries and their SLA claims.
+    pub fn logistics(&self) -> LogisticsStore {
+        LogisticsStore::new(self.clone())
     }
 
     /// Closes every connection.

@@ -8,6 +8,7 @@
 //! ```text
 //! pending-payment --pay--> paid --ready--> ready --collect(code)--> collected
 //!        |           \--pay (delivery)--> awaiting-courier --delivered--> delivered
+//!        |                        (by the merchant, or by its courier via logistics)
 //!        \--cancel--> cancelled
 //! paid | ready | awaiting-courier --cancel (refund)--> refunded
 //! ```
@@ -280,8 +281,9 @@ impl CommerceService {
         let (from, action) = match (to, order.fulfilment.as_str()) {
             ("ready", "pickup") => ("paid", "mark ready"),
             ("collected", "pickup") => ("ready", "mark collected"),
-            // FIXME: the merchant marks delivery until courier plugins drive
-            // `awaiting-courier` onwards themselves.
+            // A merchant delivering with its own staff marks it here; an
+            // order handed to a courier is marked by logistics instead
+            // (`courier_delivered`).
             ("delivered", "delivery") => ("awaiting-courier", "mark delivered"),
             _ => {
                 let why = format!("a {} order cannot become {to}", order.fulfilment);
@@ -303,6 +305,42 @@ impl CommerceService {
         self.store.transition(&who.district, id, &t).await?;
         tracing::info!(district = %who.district, order = %id, status = to, "order advanced");
         self.merchant_order(who, id).await
+    }
+
+    /// A delivery order waiting for a courier, as logistics hands it over.
+    pub(crate) async fn courier_order(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<OrderRecord, CommerceError> {
+        self.district(district)?;
+        let order = self.order_record(district, id).await?;
+        if order.fulfilment != "delivery" || order.status != "awaiting-courier" {
+            return Err(transition_error(&order, "hand to a courier"));
+        }
+        Ok(order)
+    }
+
+    /// Moves an order handed to a courier on to `delivered`, as its
+    /// courier reported; an order already delivered is left as it is.
+    pub(crate) async fn courier_delivered(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<(), CommerceError> {
+        let order = self.order_record(district, id).await?;
+        if order.status == "delivered" {
+            return Ok(());
+        }
+        let t = Transition {
+            from: "awaiting-courier",
+            to: "delivered",
+            payment_id: None,
+            release: false,
+        };
+        self.store.transition(district, id, &t).await?;
+        tracing::info!(district, order = %id, "order delivered by courier");
+        Ok(())
     }
 
     pub(crate) async fn order_record(

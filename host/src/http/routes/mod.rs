@@ -3,6 +3,7 @@
 pub(super) mod admin;
 pub(super) mod commerce;
 pub(super) mod districts;
+pub(super) mod logistics;
 pub(super) mod parking;
 pub(super) mod plugins;
 pub(super) mod readings;
