@@ -23,6 +23,8 @@
 //! - [`events`], [`metrics`], [`telemetry`]: event stream, Prometheus
 //!   metrics, logging.
 //! - [`cli`]: the `plaza` command line.
+//! - [`services`]: simulated outside services (a utility provider) for
+//!   demos and tests.
 
 pub mod admin;
 pub mod cli;
@@ -35,5 +37,6 @@ pub mod metrics;
 pub mod registry;
 pub mod runtime;
 pub mod server;
+pub mod services;
 pub mod storage;
 pub mod telemetry;

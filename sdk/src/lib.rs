@@ -12,6 +12,7 @@
 //! | `payment` | `payment` | [`payment::Provider`] | [`payment_provider!`] |
 //! | `promotion` | `promotion` | [`promotion::Promotion`] | [`promotion!`] |
 //! | `decoder` | `decoder` | [`decoder::Decoder`] | [`decoder!`] |
+//! | `public-service` | `public-service` | [`public_service::UtilityProvider`] | [`public_service!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
@@ -40,5 +41,7 @@ pub mod payment;
 pub mod pricing;
 #[cfg(feature = "promotion")]
 pub mod promotion;
+#[cfg(feature = "public-service")]
+pub mod public_service;
 
 pub use serde_json;

@@ -1,13 +1,20 @@
-//! Outbound HTTP from an endpoint plugin, through `wasi:http`. The host
-//! refuses every host that is not on the plugin's `grants.outbound_hosts`
-//! (the error then says `HTTP-request-denied`).
+//! Outbound HTTP from an endpoint or public-service plugin, through
+//! `wasi:http`. The host refuses every host that is not on the plugin's
+//! `grants.outbound_hosts` (the error then says `HTTP-request-denied`).
 //!
 //! ```ignore
 //! let reply = plaza_sdk::outbound::get("http://courier.example/quote")?;
+//! let paid = plaza_sdk::outbound::post(
+//!     "http://utility.example/v1/bills/b1/payments",
+//!     "application/json",
+//!     br#"{"reference":"pay_1","amount":100}"#,
+//! )?;
 //! ```
 
 use crate::bindings::endpoint::wasi::http::outgoing_handler;
-use crate::bindings::endpoint::wasi::http::types::{Fields, Method, OutgoingRequest, Scheme};
+use crate::bindings::endpoint::wasi::http::types::{
+    Fields, Method, OutgoingBody, OutgoingRequest, Scheme,
+};
 
 /// An answer from another server.
 #[derive(Debug, Clone)]
@@ -20,6 +27,16 @@ pub struct Reply {
 
 /// Sends `GET url` (`http://` or `https://`) and reads the whole answer.
 pub fn get(url: &str) -> Result<Reply, String> {
+    send(Method::Get, url, None)
+}
+
+/// Sends `POST url` with `body` of type `content_type` and reads the
+/// whole answer.
+pub fn post(url: &str, content_type: &str, body: &[u8]) -> Result<Reply, String> {
+    send(Method::Post, url, Some((content_type, body)))
+}
+
+fn send(method: Method, url: &str, body: Option<(&str, &[u8])>) -> Result<Reply, String> {
     let (scheme, rest) = if let Some(rest) = url.strip_prefix("http://") {
         (Scheme::Http, rest)
     } else if let Some(rest) = url.strip_prefix("https://") {
@@ -32,11 +49,15 @@ pub fn get(url: &str) -> Result<Reply, String> {
         None => (rest, "/"),
     };
 
-    let request = OutgoingRequest::new(Fields::new());
+    let headers = Fields::new();
+    if let Some((content_type, _)) = body {
+        headers
+            .append("content-type", content_type.as_bytes())
+            .map_err(|e| format!("invalid content type {content_type:?}: {e:?}"))?;
+    }
+    let request = OutgoingRequest::new(headers);
     let fail = |what: &str| format!("invalid {what} in {url:?}");
-    request
-        .set_method(&Method::Get)
-        .map_err(|()| fail("method"))?;
+    request.set_method(&method).map_err(|()| fail("method"))?;
     request
         .set_scheme(Some(&scheme))
         .map_err(|()| fail("scheme"))?;
@@ -47,7 +68,21 @@ pub fn get(url: &str) -> Result<Reply, String> {
         .set_path_with_query(Some(path))
         .map_err(|()| fail("path"))?;
 
+    let outgoing = request.body().map_err(|()| "request body unavailable")?;
     let pending = outgoing_handler::handle(request, None).map_err(|e| format!("{e:?}"))?;
+    if let Some((_, bytes)) = body {
+        let stream = outgoing
+            .write()
+            .map_err(|()| "request body stream unavailable")?;
+        for chunk in bytes.chunks(4096) {
+            stream
+                .blocking_write_and_flush(chunk)
+                .map_err(|e| format!("failed to send the request body: {e:?}"))?;
+        }
+        drop(stream);
+    }
+    OutgoingBody::finish(outgoing, None).map_err(|e| format!("{e:?}"))?;
+
     pending.subscribe().block();
     let response = pending
         .get()

@@ -1,6 +1,6 @@
 //! The `plaza` command line: `serve`, `check`, `simulate`, `token ...`,
-//! `plugin ...` (run offline, push, activate, roll back, keygen, sign) and
-//! `merchant token`.
+//! `plugin ...` (run offline, push, activate, roll back, keygen, sign),
+//! `merchant token` and `utility-sim`.
 
 mod check;
 mod merchant;
@@ -102,6 +102,13 @@ pub enum Command {
         /// What to do for a merchant.
         #[command(subcommand)]
         command: MerchantCommand,
+    },
+    /// Run a simulated utility provider (water, electricity, gas bills)
+    /// for the `utility-bills` plugin to call.
+    UtilitySim {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9400")]
+        listen: SocketAddr,
     },
 }
 
@@ -258,6 +265,16 @@ pub enum PluginCommand {
     },
 }
 
+/// Serves the simulated utility provider with its demo accounts until
+/// Ctrl-C.
+async fn utility_sim(listen: SocketAddr) -> anyhow::Result<()> {
+    let sim = crate::services::sim_utility::SimUtility::with_demo_accounts();
+    let running = sim.serve(listen).await?;
+    println!("simulated utility provider on {}", running.url());
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
+
 /// Runs the command line; the exit code says whether it worked.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
@@ -339,6 +356,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                     merchant,
                 },
         } => merchant::token(config, database_url, district, merchant).await,
+        Command::UtilitySim { listen } => utility_sim(listen).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,8 @@
 //!   "category", "unit_price", "quantity"}], "shopper", "coupon_codes",
 //!   "coupon_uses": {"CODE": n}, "now"}` prices a cart, or
 //!   `"call": "self-check"`.
+//! - public-service: `"call": "self-check"` (bills need the provider's
+//!   server, which an offline run does not reach).
 //! - decoder: `"uplink": {"hex" | "text", "fport", "device": {"id", "kind",
 //!   "observes", "location", "variables"}}`.
 
@@ -213,6 +215,7 @@ pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
         PluginKind::Payment => payment_call(&runtime, &loaded, fixture).await?,
         PluginKind::Promotion => promotion_call(&runtime, &loaded, fixture).await?,
         PluginKind::Decoder => decoder_call(&runtime, &loaded, fixture).await?,
+        PluginKind::PublicService => public_service_call(&runtime, &loaded, fixture).await?,
     };
     let took = started.elapsed();
     println!("{}", serde_json::to_string_pretty(&output)?);
@@ -439,5 +442,19 @@ async fn decoder_call(
         }),
         Err(runtime::DecodeError::Malformed(why)) => json!({ "error": "malformed", "reason": why }),
         Err(runtime::DecodeError::Rejected(why)) => json!({ "error": "rejected", "reason": why }),
+    })
+}
+
+async fn public_service_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    if fixture.call.as_deref() != Some("self-check") {
+        bail!("a public-service fixture takes only \"call\": \"self-check\"");
+    }
+    Ok(match runtime::public_service_self_check(runtime, plugin).await? {
+        Ok(()) => json!({ "self_check": "ok" }),
+        Err(why) => json!({ "self_check": why }),
     })
 }

@@ -181,6 +181,8 @@ pub enum PluginKind {
     Promotion,
     /// Decodes device uplinks into readings.
     Decoder,
+    /// A public-service integration: utility bills by account.
+    PublicService,
 }
 
 impl PluginKind {
@@ -192,6 +194,7 @@ impl PluginKind {
             PluginKind::Payment => "payment",
             PluginKind::Promotion => "promotion",
             PluginKind::Decoder => "decoder",
+            PluginKind::PublicService => "public-service",
         }
     }
 }
