@@ -44,6 +44,9 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
             district.commerce_data = Some(super::load_commerce(path)?);
         }
         district.device_list = super::devices::load(district)?;
+        if let Some(path) = &district.facilities {
+            district.facilities_data = Some(super::load_facilities(path)?);
+        }
     }
     Ok(config)
 }
@@ -79,6 +82,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
         }
         if let Some(commerce) = &mut district.commerce {
             *commerce = base.join(&*commerce);
+        }
+        if let Some(facilities) = &mut district.facilities {
+            *facilities = base.join(&*facilities);
         }
     }
 }

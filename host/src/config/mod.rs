@@ -6,11 +6,13 @@
 //! resolves relative paths against the file's folder and refuses anything
 //! wrong with a [`ConfigError`] naming file, key and reason; `parking` and
 //! `commerce` read a district's parking and commerce data files (car
-//! parks; merchants, catalogue, guarantee policy) the same way. The reference
+//! parks; merchants, catalogue, guarantee policy) the same way, and
+//! `facilities` a district's facilities and agencies with opening hours. The reference
 //! for every key is the README's "Configuration" section.
 
 mod commerce;
 mod devices;
+mod facilities;
 mod load;
 mod model;
 mod mqtt;
@@ -21,6 +23,9 @@ pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
 pub use devices::{DeviceConfig, DeviceKind};
+pub use facilities::{
+    DAY_KEYS, DayHours, FACILITY_KINDS, FacilitiesData, FacilityData, load_facilities,
+};
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
 pub use model::{

@@ -161,6 +161,12 @@ pub struct DistrictConfig {
     /// The devices read from that file when the config is loaded.
     #[serde(skip)]
     pub device_list: Vec<super::devices::DeviceConfig>,
+    /// Facilities and agencies file (toilets, ATMs, police points ...);
+    /// relative to the config file. None: the district lists none.
+    pub facilities: Option<PathBuf>,
+    /// The facilities file as read and checked at load.
+    #[serde(skip)]
+    pub facilities_data: Option<super::FacilitiesData>,
 }
 
 fn default_utc_offset() -> i32 {

@@ -7,7 +7,10 @@
 //! - `commerce`: catalogue, carts priced by promotion plugins, orders,
 //!   reviews and the guarantee fund.
 //! - `readings`: device readings and a district's live figures.
+//! - `public_services`: facilities near me, utility bills, emergency
+//!   broadcasts.
 
 pub mod commerce;
 pub mod parking;
+pub mod public_services;
 pub mod readings;

@@ -13,6 +13,7 @@
 //! | `/api/v1/districts/{district}/commerce/...`, `/api/v1/merchant/...` | `routes::commerce` |
 //! | `GET /api/v1/districts/{district}/readings` | `routes::readings` |
 //! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
+//! | `GET .../facilities`, `.../bills/...`, `.../broadcasts` | `routes::public_services` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
@@ -27,6 +28,7 @@ pub use openapi::ApiDoc;
 use crate::admin::Admin;
 use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
+use crate::domain::public_services::PublicServices;
 use crate::domain::readings::ReadingsService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
@@ -62,6 +64,8 @@ pub struct AppState {
     pub admin: Admin,
     /// Largest plugin upload accepted, in bytes.
     pub upload_limit: usize,
+    /// Facilities, utility bills and emergency broadcasts.
+    pub public_services: PublicServices,
 }
 
 /// The complete router.
@@ -82,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(parking_routes(state.clone()))
         .merge(routes::commerce::router())
+        .merge(routes::public_services::router(state.clone()))
         .route(
             "/api/v1/districts/{district}/readings",
             get(routes::readings::list),

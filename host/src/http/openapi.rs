@@ -68,5 +68,6 @@ pub struct ApiDoc;
 pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(<super::routes::commerce::CommerceApi as OpenApi>::openapi());
+    doc.merge(<super::routes::public_services::PublicServicesApi as OpenApi>::openapi());
     Json(doc)
 }

@@ -29,6 +29,7 @@ pub use clock::Clock;
 pub use error::ParkingError;
 pub use follow::follow_readings;
 pub use inventory::{CarPark, Entrance, GeoPoint, Guidance, ParkingSpot};
+pub(crate) use inventory::distance_m;
 pub use observe::SpaceObservation;
 pub use quote::{ParkingQuote, QuoteLine, QuoteRequest, SpaceCategory, Vehicle};
 pub use reservations::{Reservation, ReserveRequest};
