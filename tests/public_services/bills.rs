@@ -183,3 +183,29 @@ async fn the_provider_is_unreachable_without_an_outbound_grant() {
     let message = body["message"].as_str().unwrap().to_lowercase();
     assert!(message.contains("denied"), "{body}");
 }
+
+#[tokio::test]
+async fn an_uploaded_utility_provider_is_recognised_as_a_public_service() {
+    let sim = SimUtility::default();
+    let running = sim.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let t = TestServer::start(&config(&running, "alpha")).await;
+    let role = plaza::admin::Role::CityAdmin;
+    let token = plaza::admin::create_token(&t.server.plaza.storage, &role, "test")
+        .await
+        .unwrap()
+        .secret;
+    let upload = |slot: &'static str| {
+        t.client
+            .post(t.url(&format!("/admin/v1/districts/alpha/plugins/{slot}/versions")))
+            .bearer_auth(&token)
+            .body(std::fs::read(plugin("utility_bills.wasm")).unwrap())
+            .send()
+    };
+    let accepted = upload("utility").await.unwrap();
+    assert_eq!(accepted.status(), 201, "{}", accepted.text().await.unwrap());
+    let refused = upload("payment").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "wrong_kind", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("public-service"), "{body}");
+}

@@ -90,7 +90,7 @@ async fn token(t: &TestServer, role: Role) -> String {
 /// bus, then watches it expire everywhere.
 async fn alert_reaches_mqtt_and_expires(mqtt_table: &str) {
     let district = unique_district("alerts");
-    let t = mqtt::start_server(&config(mqtt_table, &[&district])).await;
+    let t = mqtt::start_server(&config(mqtt_table, &[district.as_str()])).await;
     let url = t.server.mqtt_url().expect("ingest runs");
     let topic = format!("plaza/{district}/alerts");
     let mut live = Subscriber::connect(&url, &topic).await;

@@ -17,7 +17,7 @@
 use plaza_sdk::host::config;
 use plaza_sdk::outbound::{self, Reply};
 use plaza_sdk::public_service::{
-    Bill, PaymentConfirmation, Receipt, ServiceError, UtilityProvider, Utility, parse_utility,
+    Bill, PaymentConfirmation, Receipt, ServiceError, Utility, UtilityProvider, parse_utility,
     utility_name,
 };
 use serde::{Deserialize, Serialize};
@@ -179,7 +179,9 @@ impl UtilityProvider for UtilityBills {
         let settings: Settings = config::load()?;
         let url = settings.base_url;
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!("base_url {url:?} must start with http:// or https://"));
+            return Err(format!(
+                "base_url {url:?} must start with http:// or https://"
+            ));
         }
         Ok(())
     }
