@@ -278,7 +278,10 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
         let (host, port) = config::parse_mqtt_url(&ingest.broker_url())
             .map_err(|e| StartError::Ingest(IngestError::BadUrl(e)))?;
         let client_id = &plaza.config.mqtt.client_id;
-        plaza.public_services.publish_alerts_to(&host, port, client_id).await;
+        plaza
+            .public_services
+            .publish_alerts_to(&host, port, client_id)
+            .await;
     }
     plaza.public_services.start_expiry();
     let (shutdown, signal) = oneshot::channel::<()>();

@@ -41,7 +41,12 @@ async fn charges(t: &TestServer, district: &str) -> usize {
         plugin: "payment".into(),
     };
     let storage = &t.server.plaza.storage;
-    storage.kv().list_keys(&scope, "payment/", 100).await.unwrap().len()
+    storage
+        .kv()
+        .list_keys(&scope, "payment/", 100)
+        .await
+        .unwrap()
+        .len()
 }
 
 /// A provider with one water bill, and a server paying through it.
@@ -56,7 +61,9 @@ async fn setup(database: Option<String>) -> (SimUtility, RunningSim, TestServer,
 async fn a_bill_is_looked_up_and_paid_once(database: Option<String>) {
     let (sim, _running, t, bill) = setup(database).await;
 
-    let (status, found) = t.get_json("/api/v1/districts/alpha/bills/water/ACC-1001").await;
+    let (status, found) = t
+        .get_json("/api/v1/districts/alpha/bills/water/ACC-1001")
+        .await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["id"], bill.as_str());
     assert_eq!(found["amount_due"], 4_860);
@@ -70,7 +77,10 @@ async fn a_bill_is_looked_up_and_paid_once(database: Option<String>) {
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["bill_id"], bill.as_str());
     assert_eq!(receipt["amount"], 4_860);
-    assert!(receipt["receipt_id"].as_str().unwrap().starts_with("rcpt-"), "{receipt}");
+    assert!(
+        receipt["receipt_id"].as_str().unwrap().starts_with("rcpt-"),
+        "{receipt}"
+    );
     let payment_id = receipt["payment_id"].as_str().unwrap();
     assert!(payment_id.starts_with("sim_"), "{receipt}");
 
@@ -93,17 +103,31 @@ async fn a_bill_is_looked_up_and_paid_once(database: Option<String>) {
     let replayed: serde_json::Value = response.json().await.unwrap();
     assert_eq!(replayed, receipt);
     assert_eq!(sim.payments().len(), 1, "the provider recorded one payment");
-    assert_eq!(charges(&t, "alpha").await, 1, "the payment plugin charged once");
+    assert_eq!(
+        charges(&t, "alpha").await,
+        1,
+        "the payment plugin charged once"
+    );
 
     // Another attempt (new key) at the paid bill is refused.
     let (status, refused) = t.post_json(&pay, &body, Some("pay-water-2")).await;
-    assert_eq!((status, refused["code"].as_str()), (409, Some("bill_already_paid")), "{refused}");
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("bill_already_paid")),
+        "{refused}"
+    );
     assert_eq!(sim.payments().len(), 1);
     assert_eq!(charges(&t, "alpha").await, 1);
 
     // The account owes nothing any more.
-    let (status, none) = t.get_json("/api/v1/districts/alpha/bills/water/ACC-1001").await;
-    assert_eq!((status, none["code"].as_str()), (404, Some("unknown_bill")), "{none}");
+    let (status, none) = t
+        .get_json("/api/v1/districts/alpha/bills/water/ACC-1001")
+        .await;
+    assert_eq!(
+        (status, none["code"].as_str()),
+        (404, Some("unknown_bill")),
+        "{none}"
+    );
 }
 
 #[tokio::test]
@@ -136,7 +160,11 @@ async fn a_bill_already_paid_at_the_provider_is_refused_with_409_and_nothing_cha
     let (status, body) = t
         .post_json(&pay, &json!({ "method": "tok_visa" }), Some("k1"))
         .await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("bill_already_paid")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("bill_already_paid")),
+        "{body}"
+    );
     assert_eq!(sim.payments().len(), 1);
     assert_eq!(charges(&t, "alpha").await, 0, "nothing was charged");
 }
@@ -148,7 +176,11 @@ async fn a_declined_payment_leaves_the_bill_open_and_unknown_bills_are_404() {
     let (status, body) = t
         .post_json(&pay, &json!({ "method": "tok_decline" }), None)
         .await;
-    assert_eq!((status, body["code"].as_str()), (402, Some("payment_declined")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (402, Some("payment_declined")),
+        "{body}"
+    );
     assert!(sim.payments().is_empty());
 
     let (status, receipt) = t
@@ -164,9 +196,19 @@ async fn a_declined_payment_leaves_the_bill_open_and_unknown_bills_are_404() {
             None,
         )
         .await;
-    assert_eq!((status, body["code"].as_str()), (404, Some("unknown_bill")), "{body}");
-    let (status, body) = t.get_json("/api/v1/districts/alpha/bills/steam/ACC-1001").await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_request")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("unknown_bill")),
+        "{body}"
+    );
+    let (status, body) = t
+        .get_json("/api/v1/districts/alpha/bills/steam/ACC-1001")
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -178,8 +220,14 @@ async fn the_provider_is_unreachable_without_an_outbound_grant() {
         "grants = { outbound_hosts = [\"127.0.0.1:1\"] }",
     );
     let t = TestServer::start(&config).await;
-    let (status, body) = t.get_json("/api/v1/districts/alpha/bills/water/JFB-100861").await;
-    assert_eq!((status, body["code"].as_str()), (502, Some("provider_unavailable")), "{body}");
+    let (status, body) = t
+        .get_json("/api/v1/districts/alpha/bills/water/JFB-100861")
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (502, Some("provider_unavailable")),
+        "{body}"
+    );
     let message = body["message"].as_str().unwrap().to_lowercase();
     assert!(message.contains("denied"), "{body}");
 }
@@ -196,7 +244,9 @@ async fn an_uploaded_utility_provider_is_recognised_as_a_public_service() {
         .secret;
     let upload = |slot: &'static str| {
         t.client
-            .post(t.url(&format!("/admin/v1/districts/alpha/plugins/{slot}/versions")))
+            .post(t.url(&format!(
+                "/admin/v1/districts/alpha/plugins/{slot}/versions"
+            )))
             .bearer_auth(&token)
             .body(std::fs::read(plugin("utility_bills.wasm")).unwrap())
             .send()
@@ -207,5 +257,8 @@ async fn an_uploaded_utility_provider_is_recognised_as_a_public_service() {
     assert_eq!(refused.status(), 422);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(body["code"], "wrong_kind", "{body}");
-    assert!(body["message"].as_str().unwrap().contains("public-service"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("public-service"),
+        "{body}"
+    );
 }

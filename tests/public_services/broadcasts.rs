@@ -3,8 +3,8 @@
 //! broker always, Mosquitto when `PLAZA_TEST_MQTT_URL` is set) and on the
 //! event bus, cleared on time; operators stay within their district.
 
-use crate::support::mqtt::{self, unique_district};
 use crate::support::TestServer;
+use crate::support::mqtt::{self, unique_district};
 use plaza::admin::{Role, create_token};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use serde_json::{Value, json};
@@ -14,7 +14,9 @@ use tokio::sync::mpsc;
 fn config(mqtt: &str, districts: &[&str]) -> String {
     let mut text = format!("[mqtt]\n{mqtt}\n");
     for id in districts {
-        text.push_str(&format!("\n[[district]]\nid = \"{id}\"\nname = \"District {id}\"\n"));
+        text.push_str(&format!(
+            "\n[[district]]\nid = \"{id}\"\nname = \"District {id}\"\n"
+        ));
     }
     text
 }
@@ -83,7 +85,10 @@ async fn admin(t: &TestServer, token: &str, method: &str, path: &str, body: Valu
 }
 
 async fn token(t: &TestServer, role: Role) -> String {
-    create_token(&t.server.plaza.storage, &role, "test").await.unwrap().secret
+    create_token(&t.server.plaza.storage, &role, "test")
+        .await
+        .unwrap()
+        .secret
 }
 
 /// Issues a 2-second alert and follows it to MQTT, the API and the event
@@ -95,7 +100,13 @@ async fn alert_reaches_mqtt_and_expires(mqtt_table: &str) {
     let topic = format!("plaza/{district}/alerts");
     let mut live = Subscriber::connect(&url, &topic).await;
     let mut events = t.server.plaza.events.subscribe();
-    let operator = token(&t, Role::DistrictOperator { district: district.clone() }).await;
+    let operator = token(
+        &t,
+        Role::DistrictOperator {
+            district: district.clone(),
+        },
+    )
+    .await;
 
     let request = json!({
         "severity": "critical",
@@ -109,12 +120,20 @@ async fn alert_reaches_mqtt_and_expires(mqtt_table: &str) {
     let alert = issued[0].clone();
     let id = alert["id"].as_str().unwrap().to_owned();
 
-    let (payload, _) = live.next(10).await.expect("the alert reaches the subscriber");
+    let (payload, _) = live
+        .next(10)
+        .await
+        .expect("the alert reaches the subscriber");
     let published: Value = serde_json::from_slice(&payload).unwrap();
     assert_eq!(published["id"], id.as_str());
     assert_eq!(published["severity"], "critical");
     assert_eq!(published["district"], district.as_str());
-    assert!(published["issued_by"].as_str().unwrap().contains("district-operator"));
+    assert!(
+        published["issued_by"]
+            .as_str()
+            .unwrap()
+            .contains("district-operator")
+    );
     let expires = published["expires_at_ms"].as_i64().unwrap();
     assert_eq!(expires - published["issued_at_ms"].as_i64().unwrap(), 2_000);
 
@@ -122,7 +141,10 @@ async fn alert_reaches_mqtt_and_expires(mqtt_table: &str) {
     let mut late = Subscriber::connect(&url, &topic).await;
     let (payload, retained) = late.next(10).await.expect("a retained alert");
     assert!(retained, "the alert is retained");
-    assert_eq!(serde_json::from_slice::<Value>(&payload).unwrap()["id"], id.as_str());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&payload).unwrap()["id"],
+        id.as_str()
+    );
 
     let shoppers = format!("/api/v1/districts/{district}/broadcasts");
     let (status, listed) = t.get_json(&shoppers).await;
@@ -131,11 +153,18 @@ async fn alert_reaches_mqtt_and_expires(mqtt_table: &str) {
     assert_eq!(listed[0]["text"], alert["text"]);
 
     // Expiry: an empty retained payload, gone from the API, cleared event.
-    let (payload, _) = live.next(10).await.expect("the clearing reaches the subscriber");
+    let (payload, _) = live
+        .next(10)
+        .await
+        .expect("the clearing reaches the subscriber");
     assert!(payload.is_empty(), "cleared with an empty payload");
     let now = chrono::Utc::now().timestamp_millis();
     assert!(now >= expires, "cleared only once expired");
-    assert!(now - expires < 1_500, "cleared on time, {} ms late", now - expires);
+    assert!(
+        now - expires < 1_500,
+        "cleared on time, {} ms late",
+        now - expires
+    );
     let (_, listed) = t.get_json(&shoppers).await;
     assert_eq!(listed, json!([]));
     let mut after = Subscriber::connect(&url, &topic).await;
@@ -145,7 +174,10 @@ async fn alert_reaches_mqtt_and_expires(mqtt_table: &str) {
     while let Ok(event) = events.try_recv() {
         if event.plugin.as_ref() == "plaza" && event.topic.starts_with("alerts/emergency") {
             let payload: Value = serde_json::from_slice(&event.payload).unwrap();
-            seen.push((event.topic.clone(), payload["id"].as_str().unwrap().to_owned()));
+            seen.push((
+                event.topic.clone(),
+                payload["id"].as_str().unwrap().to_owned(),
+            ));
         }
     }
     assert_eq!(
@@ -174,18 +206,42 @@ async fn an_alert_reaches_a_mosquitto_subscriber_and_expires_on_time() {
 #[tokio::test]
 async fn a_district_operator_cannot_broadcast_to_another_district() {
     let t = TestServer::start(&config("enabled = false", &["alpha", "beta"])).await;
-    let alpha = token(&t, Role::DistrictOperator { district: "alpha".into() }).await;
+    let alpha = token(
+        &t,
+        Role::DistrictOperator {
+            district: "alpha".into(),
+        },
+    )
+    .await;
     let body = json!({ "severity": "info", "area": "all", "text": "hello", "ttl_seconds": 60 });
 
-    let (status, refused) = admin(&t, &alpha, "POST", "/admin/v1/districts/beta/broadcasts", body.clone()).await;
-    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")), "{refused}");
+    let (status, refused) = admin(
+        &t,
+        &alpha,
+        "POST",
+        "/admin/v1/districts/beta/broadcasts",
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("forbidden")),
+        "{refused}"
+    );
     let (status, _) = admin(&t, &alpha, "POST", "/admin/v1/broadcasts", body.clone()).await;
     assert_eq!(status, 403);
     let (_, beta_alerts) = t.get_json("/api/v1/districts/beta/broadcasts").await;
     assert_eq!(beta_alerts, json!([]));
 
     // Its own district is fine, and so is everything for the city admin.
-    let (status, _) = admin(&t, &alpha, "POST", "/admin/v1/districts/alpha/broadcasts", body.clone()).await;
+    let (status, _) = admin(
+        &t,
+        &alpha,
+        "POST",
+        "/admin/v1/districts/alpha/broadcasts",
+        body.clone(),
+    )
+    .await;
     assert_eq!(status, 201);
     let city = token(&t, Role::CityAdmin).await;
     let (status, issued) = admin(&t, &city, "POST", "/admin/v1/broadcasts", body).await;
@@ -204,7 +260,11 @@ async fn a_district_operator_cannot_broadcast_to_another_district() {
     let (_, beta_alerts) = t.get_json("/api/v1/districts/beta/broadcasts").await;
     assert_eq!(beta_alerts, json!([]));
     let (status, again) = admin(&t, &city, "DELETE", &path, Value::Null).await;
-    assert_eq!((status, again["code"].as_str()), (409, Some("broadcast_ended")), "{again}");
+    assert_eq!(
+        (status, again["code"].as_str()),
+        (409, Some("broadcast_ended")),
+        "{again}"
+    );
 }
 
 #[tokio::test]
@@ -213,17 +273,38 @@ async fn a_malformed_alert_is_refused_naming_the_field() {
     let city = token(&t, Role::CityAdmin).await;
     let path = "/admin/v1/districts/alpha/broadcasts";
     for (body, needle) in [
-        (json!({ "severity": "doom", "area": "a", "text": "t", "ttl_seconds": 5 }), "severity"),
-        (json!({ "severity": "info", "area": "", "text": "t", "ttl_seconds": 5 }), "area"),
-        (json!({ "severity": "info", "area": "a", "text": "t" }), "expires_at"),
-        (json!({ "severity": "info", "area": "a", "text": "t",
-                 "expires_at": "2001-01-01T00:00:00Z" }), "expire"),
+        (
+            json!({ "severity": "doom", "area": "a", "text": "t", "ttl_seconds": 5 }),
+            "severity",
+        ),
+        (
+            json!({ "severity": "info", "area": "", "text": "t", "ttl_seconds": 5 }),
+            "area",
+        ),
+        (
+            json!({ "severity": "info", "area": "a", "text": "t" }),
+            "expires_at",
+        ),
+        (
+            json!({ "severity": "info", "area": "a", "text": "t",
+                 "expires_at": "2001-01-01T00:00:00Z" }),
+            "expire",
+        ),
     ] {
         let (status, refused) = admin(&t, &city, "POST", path, body).await;
         assert_eq!(status, 400, "{refused}");
-        assert!(refused["message"].as_str().unwrap().contains(needle), "{refused}");
+        assert!(
+            refused["message"].as_str().unwrap().contains(needle),
+            "{refused}"
+        );
     }
-    let (status, _) = admin(&t, &city, "POST", "/admin/v1/districts/nowhere/broadcasts",
-        json!({ "severity": "info", "area": "a", "text": "t", "ttl_seconds": 5 })).await;
+    let (status, _) = admin(
+        &t,
+        &city,
+        "POST",
+        "/admin/v1/districts/nowhere/broadcasts",
+        json!({ "severity": "info", "area": "a", "text": "t", "ttl_seconds": 5 }),
+    )
+    .await;
     assert_eq!(status, 404);
 }

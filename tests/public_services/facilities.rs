@@ -83,7 +83,9 @@ async fn near_me_search_orders_by_distance_and_filters_by_kind_and_opening() {
     assert_eq!(ids(&toilets), ["toilet-near", "toilet-far"]);
 
     let (_, open) = t
-        .get_json(&format!("{base}?near=29.5570,106.5770&kind=toilet&open_now=true"))
+        .get_json(&format!(
+            "{base}?near=29.5570,106.5770&kind=toilet&open_now=true"
+        ))
         .await;
     assert_eq!(ids(&open), ["toilet-far"]);
 
@@ -110,10 +112,16 @@ async fn bad_queries_are_refused_naming_the_problem() {
     ] {
         let (status, body) = t.get_json(&format!("{base}{query}")).await;
         assert_eq!(status, 400, "{query}: {body}");
-        assert!(body["message"].as_str().unwrap().contains(needle), "{query}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(needle),
+            "{query}: {body}"
+        );
     }
     let (status, body) = t.get_json("/api/v1/districts/nowhere/facilities").await;
-    assert_eq!((status, body["code"].as_str()), (404, Some("unknown_district")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("unknown_district"))
+    );
 }
 
 #[tokio::test]
@@ -144,7 +152,10 @@ async fn the_default_districts_list_their_facilities() {
     let config = crate::support::repo_root().join("config/plaza.toml");
     let config = plaza::config::load(&config).expect("the default config loads");
     for district in &config.districts {
-        let listed = district.facilities_data.as_ref().expect("a facilities file");
+        let listed = district
+            .facilities_data
+            .as_ref()
+            .expect("a facilities file");
         let kinds: std::collections::BTreeSet<&str> =
             listed.facilities.iter().map(|f| f.kind.as_str()).collect();
         assert_eq!(kinds.len(), 7, "{} lacks a kind: {kinds:?}", district.id);

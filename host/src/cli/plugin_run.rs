@@ -453,8 +453,10 @@ async fn public_service_call(
     if fixture.call.as_deref() != Some("self-check") {
         bail!("a public-service fixture takes only \"call\": \"self-check\"");
     }
-    Ok(match runtime::public_service_self_check(runtime, plugin).await? {
-        Ok(()) => json!({ "self_check": "ok" }),
-        Err(why) => json!({ "self_check": why }),
-    })
+    Ok(
+        match runtime::public_service_self_check(runtime, plugin).await? {
+            Ok(()) => json!({ "self_check": "ok" }),
+            Err(why) => json!({ "self_check": why }),
+        },
+    )
 }

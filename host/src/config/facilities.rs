@@ -105,10 +105,7 @@ impl DayHours {
         let (open, close) = text.split_once('-').ok_or_else(bad)?;
         let minute = |hhmm: &str, max: u16| -> Result<u16, String> {
             let (h, m) = hhmm.split_once(':').ok_or_else(bad)?;
-            let (h, m): (u16, u16) = (
-                h.parse().map_err(|_| bad())?,
-                m.parse().map_err(|_| bad())?,
-            );
+            let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
             let total = h * 60 + m;
             if h.to_string().len() > 2 || m >= 60 || total > max {
                 return Err(bad());
@@ -178,13 +175,16 @@ pub fn load_facilities(file: &Path) -> Result<FacilitiesData, ConfigError> {
         if !(-180.0..=180.0).contains(&facility.lon) {
             return Err(err(format!("{at}.lon"), "must be within -180..=180".into()));
         }
-        let every_day =
-            DayHours::parse(&facility.opening_hours).map_err(|r| err(format!("{at}.opening_hours"), r))?;
+        let every_day = DayHours::parse(&facility.opening_hours)
+            .map_err(|r| err(format!("{at}.opening_hours"), r))?;
         facility.week = [every_day; 7];
         for (day, hours) in &facility.opening_hours_by_day {
             let key = format!("{at}.opening_hours_by_day.{day}");
             let index = DAY_KEYS.iter().position(|d| d == day).ok_or_else(|| {
-                err(key.clone(), format!("{day:?} is not one of {}", DAY_KEYS.join(" ")))
+                err(
+                    key.clone(),
+                    format!("{day:?} is not one of {}", DAY_KEYS.join(" ")),
+                )
             })?;
             facility.week[index] = DayHours::parse(hours).map_err(|r| err(key, r))?;
         }
@@ -202,7 +202,10 @@ mod tests {
         assert_eq!(DayHours::parse("closed"), Ok(DayHours::Closed));
         assert_eq!(
             DayHours::parse("08:30-22:00"),
-            Ok(DayHours::Between { open: 510, close: 1320 })
+            Ok(DayHours::Between {
+                open: 510,
+                close: 1320
+            })
         );
         assert!(DayHours::parse("8-22").is_err());
         assert!(DayHours::parse("08:00-25:00").is_err());

@@ -61,8 +61,8 @@ pub use promotion::{
     promotion_self_check,
 };
 pub use public_service::{
-    Bill, PaymentConfirmation, Receipt, ServiceError, ServiceResult, Utility,
-    confirm_bill_payment, get_bill, lookup_bill, public_service_self_check,
+    Bill, PaymentConfirmation, Receipt, ServiceError, ServiceResult, Utility, confirm_bill_payment,
+    get_bill, lookup_bill, public_service_self_check,
 };
 
 use crate::config::BreakerConfig;

@@ -93,9 +93,7 @@ async fn call(
                 Reply::Lookup(api.call_lookup_bill(&mut store, service, account).await?)
             }
             Request::Get(id) => Reply::Bill(api.call_get_bill(&mut store, id).await?),
-            Request::Confirm(c) => {
-                Reply::Receipt(api.call_confirm_payment(&mut store, c).await?)
-            }
+            Request::Confirm(c) => Reply::Receipt(api.call_confirm_payment(&mut store, c).await?),
             Request::SelfCheck => Reply::SelfCheck(api.call_self_check(&mut store).await?),
         })
     };

@@ -218,7 +218,10 @@ async fn pay(
     body: Result<Json<PaymentBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return refuse(StatusCode::BAD_REQUEST, "body must be {\"reference\", \"amount\"}");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "body must be {\"reference\", \"amount\"}",
+        );
     };
     let mut ledger = sim.ledger();
     let receipt_no = ledger.payments.len() + 1;

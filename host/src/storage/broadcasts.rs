@@ -30,8 +30,7 @@ pub struct BroadcastRecord {
     pub cleared_at: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, district, severity, area, body, issued_at, expires_at, issued_by, withdrawn_at, cleared_at";
+const COLUMNS: &str = "id, district, severity, area, body, issued_at, expires_at, issued_by, withdrawn_at, cleared_at";
 
 fn record(row: &AnyRow) -> BroadcastRecord {
     BroadcastRecord {
@@ -91,7 +90,11 @@ impl BroadcastStore {
     }
 
     /// The live broadcasts of `district` at `now`, newest first.
-    pub async fn live(&self, district: &str, now: i64) -> Result<Vec<BroadcastRecord>, StorageError> {
+    pub async fn live(
+        &self,
+        district: &str,
+        now: i64,
+    ) -> Result<Vec<BroadcastRecord>, StorageError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM broadcasts WHERE district = $1 AND withdrawn_at IS NULL \
              AND expires_at > $2 ORDER BY issued_at DESC, id DESC"
@@ -134,12 +137,13 @@ impl BroadcastStore {
     /// Marks a broadcast's clearing as published; true when this call
     /// marked it (so only one replica publishes it).
     pub async fn mark_cleared(&self, id: &str, now: i64) -> Result<bool, StorageError> {
-        let done =
-            sqlx::query("UPDATE broadcasts SET cleared_at = $2 WHERE id = $1 AND cleared_at IS NULL")
-                .bind(id)
-                .bind(now)
-                .execute(self.storage.pool())
-                .await?;
+        let done = sqlx::query(
+            "UPDATE broadcasts SET cleared_at = $2 WHERE id = $1 AND cleared_at IS NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(self.storage.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 

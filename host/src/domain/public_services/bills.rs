@@ -188,7 +188,9 @@ impl PublicServices {
         let payments = self.plugin(district, PluginKind::Payment)?;
         check_account(bill_id)?;
         if method.is_empty() {
-            return Err(PublicServiceError::InvalidRequest("method must not be empty".into()));
+            return Err(PublicServiceError::InvalidRequest(
+                "method must not be empty".into(),
+            ));
         }
         let store = self.inner.storage.bills();
         if let Some(row) = store.get(district, bill_id).await? {
@@ -241,7 +243,12 @@ impl PublicServices {
             }
         };
         store
-            .mark_charged(district, bill_id, &paid, chrono::Utc::now().timestamp_millis())
+            .mark_charged(
+                district,
+                bill_id,
+                &paid,
+                chrono::Utc::now().timestamp_millis(),
+            )
             .await?;
         let row = BillPaymentRecord {
             status: "charged".into(),

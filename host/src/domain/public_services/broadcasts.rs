@@ -93,7 +93,11 @@ fn invalid(why: impl Into<String>) -> PublicServiceError {
 /// Checks `request` and works out its expiry.
 fn expiry(request: &BroadcastRequest, now: i64) -> Result<i64, PublicServiceError> {
     if !SEVERITIES.contains(&request.severity.as_str()) {
-        let why = format!("severity {:?} is not one of {}", request.severity, SEVERITIES.join(", "));
+        let why = format!(
+            "severity {:?} is not one of {}",
+            request.severity,
+            SEVERITIES.join(", ")
+        );
         return Err(invalid(why));
     }
     let area = request.area.trim();
@@ -108,7 +112,9 @@ fn expiry(request: &BroadcastRequest, now: i64) -> Result<i64, PublicServiceErro
         (Some(at), None) => chrono::DateTime::parse_from_rfc3339(at)
             .map_err(|e| invalid(format!("expires_at {at:?} is not RFC 3339: {e}")))?
             .timestamp_millis(),
-        (None, Some(ttl)) => now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX).saturating_mul(1000)),
+        (None, Some(ttl)) => {
+            now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX).saturating_mul(1000))
+        }
         _ => return Err(invalid("give exactly one of expires_at and ttl_seconds")),
     };
     if expires <= now {
@@ -125,7 +131,10 @@ fn new_id() -> String {
     if getrandom::getrandom(&mut bytes).is_err() {
         // No randomness: fall back on the clock, still unique enough for
         // one process issuing alerts by hand.
-        bytes = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default().to_be_bytes();
+        bytes = chrono::Utc::now()
+            .timestamp_nanos_opt()
+            .unwrap_or_default()
+            .to_be_bytes();
     }
     format!("alert-{}", hex::encode(bytes))
 }
@@ -174,7 +183,10 @@ impl PublicServices {
     }
 
     /// The district's live alerts, newest first.
-    pub async fn live_broadcasts(&self, district: &str) -> Result<Vec<Broadcast>, PublicServiceError> {
+    pub async fn live_broadcasts(
+        &self,
+        district: &str,
+    ) -> Result<Vec<Broadcast>, PublicServiceError> {
         self.known(district)?;
         let now = chrono::Utc::now().timestamp_millis();
         let live = self.inner.storage.broadcasts().live(district, now).await?;
@@ -182,7 +194,11 @@ impl PublicServices {
     }
 
     /// Withdraws a live alert of `district` and clears it at once.
-    pub async fn withdraw(&self, district: &str, id: &str) -> Result<Broadcast, PublicServiceError> {
+    pub async fn withdraw(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<Broadcast, PublicServiceError> {
         self.known(district)?;
         let store = self.inner.storage.broadcasts();
         let record = store
@@ -204,11 +220,21 @@ impl PublicServices {
     /// replaced by its newest live alert or emptied.
     pub(super) async fn clear(&self, record: &BroadcastRecord) -> Result<(), PublicServiceError> {
         let now = chrono::Utc::now().timestamp_millis();
-        if !self.inner.storage.broadcasts().mark_cleared(&record.id, now).await? {
+        if !self
+            .inner
+            .storage
+            .broadcasts()
+            .mark_cleared(&record.id, now)
+            .await?
+        {
             return Ok(());
         }
         let payload = serde_json::json!({ "id": record.id, "district": record.district });
-        self.emit(&record.district, CLEARED_TOPIC, payload.to_string().into_bytes());
+        self.emit(
+            &record.district,
+            CLEARED_TOPIC,
+            payload.to_string().into_bytes(),
+        );
         tracing::info!(district = %record.district, alert = %record.id,
             "emergency broadcast cleared");
         self.republish(&record.district).await

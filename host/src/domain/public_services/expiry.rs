@@ -33,7 +33,12 @@ pub(super) async fn run(services: PublicServices) {
 
 async fn pass(services: &PublicServices) -> Result<(), super::PublicServiceError> {
     let now = chrono::Utc::now().timestamp_millis();
-    let ended = services.inner.storage.broadcasts().ended_uncleared(now).await?;
+    let ended = services
+        .inner
+        .storage
+        .broadcasts()
+        .ended_uncleared(now)
+        .await?;
     for record in ended {
         services.clear(&record).await?;
     }

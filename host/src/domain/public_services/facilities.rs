@@ -83,7 +83,9 @@ impl FacilityQuery {
                 return bad("radius_m needs near=lat,lon".into());
             }
             if !(radius > 0.0 && radius <= MAX_RADIUS_M) {
-                return bad(format!("radius_m must be above 0 and at most {MAX_RADIUS_M}"));
+                return bad(format!(
+                    "radius_m must be above 0 and at most {MAX_RADIUS_M}"
+                ));
             }
         }
         Ok(())

@@ -16,8 +16,8 @@ mod error;
 mod expiry;
 mod facilities;
 
-pub use bills::{BillReceipt, BillView};
 pub use alert_mqtt::alert_topic;
+pub use bills::{BillReceipt, BillView};
 pub use broadcasts::{
     Broadcast, BroadcastRequest, CLEARED_TOPIC, HOST_PUBLISHER, ISSUED_TOPIC, SEVERITIES,
 };
@@ -102,7 +102,12 @@ impl PublicServices {
             tracing::warn!("alerts already go to an MQTT broker; ignoring a second one");
             return;
         }
-        let districts: Vec<String> = self.inner.registry.districts().map(|d| d.id.clone()).collect();
+        let districts: Vec<String> = self
+            .inner
+            .registry
+            .districts()
+            .map(|d| d.id.clone())
+            .collect();
         for district in districts {
             if let Err(e) = self.republish(&district).await {
                 tracing::warn!(district, error = %e, "failed to republish live alerts");
@@ -112,7 +117,8 @@ impl PublicServices {
 
     /// Stops the background tasks.
     pub async fn stop(&self) {
-        let tasks = std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|e| e.into_inner()));
+        let tasks =
+            std::mem::take(&mut *self.inner.tasks.lock().unwrap_or_else(|e| e.into_inner()));
         for task in tasks {
             task.abort();
             let _ = task.await;

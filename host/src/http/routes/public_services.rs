@@ -159,5 +159,7 @@ pub(crate) async fn broadcasts(
     State(state): State<AppState>,
     Path(district): Path<String>,
 ) -> Result<Json<Vec<Broadcast>>, ApiError> {
-    Ok(Json(state.public_services.live_broadcasts(&district).await?))
+    Ok(Json(
+        state.public_services.live_broadcasts(&district).await?,
+    ))
 }

@@ -38,7 +38,10 @@ async fn issue(
         .issue(&districts, &request, &who.actor())
         .await?;
     for alert in &issued {
-        let detail = format!("alert {} ({}) until {}", alert.id, alert.severity, alert.expires_at_ms);
+        let detail = format!(
+            "alert {} ({}) until {}",
+            alert.id, alert.severity, alert.expires_at_ms
+        );
         audit(state, who, "broadcast.issue", &alert.district, detail).await;
     }
     Ok((StatusCode::CREATED, Json(issued)))
@@ -78,7 +81,9 @@ pub(crate) async fn list(
     Path(district): Path<String>,
 ) -> Result<Json<Vec<Broadcast>>, ApiError> {
     who.authorize(&district)?;
-    Ok(Json(state.public_services.live_broadcasts(&district).await?))
+    Ok(Json(
+        state.public_services.live_broadcasts(&district).await?,
+    ))
 }
 
 /// `DELETE /admin/v1/districts/{district}/broadcasts/{id}`: withdraws an
@@ -90,6 +95,13 @@ pub(crate) async fn withdraw(
 ) -> Result<Json<Broadcast>, ApiError> {
     who.authorize(&district)?;
     let alert = state.public_services.withdraw(&district, &id).await?;
-    audit(&state, &who, "broadcast.withdraw", &district, format!("alert {id}")).await;
+    audit(
+        &state,
+        &who,
+        "broadcast.withdraw",
+        &district,
+        format!("alert {id}"),
+    )
+    .await;
     Ok(Json(alert))
 }
