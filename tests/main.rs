@@ -30,5 +30,6 @@ mod parking_payment;
 mod parking_quote;
 mod parking_reservations;
 mod parking_sensors;
+mod public_services;
 mod server;
 mod storage;

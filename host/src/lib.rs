@@ -25,6 +25,8 @@
 //! - [`cli`]: the `plaza` command line.
 //! - [`courier_sim`]: a stand-in courier company's HTTP API, for demos and
 //!   tests of courier plugins.
+//! - [`services`]: simulated outside services (a utility provider) for
+//!   demos and tests.
 
 pub mod admin;
 pub mod cli;
@@ -38,5 +40,6 @@ pub mod metrics;
 pub mod registry;
 pub mod runtime;
 pub mod server;
+pub mod services;
 pub mod storage;
 pub mod telemetry;

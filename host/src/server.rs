@@ -7,6 +7,7 @@ use crate::config::{self, ConfigError, PlazaConfig};
 use crate::domain::commerce::CommerceService;
 use crate::domain::logistics::LogisticsService;
 use crate::domain::parking::ParkingService;
+use crate::domain::public_services::PublicServices;
 use crate::domain::readings::ReadingsService;
 use crate::events::EventBus;
 use crate::http::{self, AppState};
@@ -85,6 +86,8 @@ pub struct Plaza {
     pub commerce: CommerceService,
     /// Courier quotes, deliveries and SLA claims.
     pub logistics: LogisticsService,
+    /// Facilities, utility bills and emergency broadcasts.
+    pub public_services: PublicServices,
 }
 
 impl Plaza {
@@ -149,7 +152,15 @@ impl Plaza {
             .devices()
             .seed(&crate::ingest::device_records(&config))
             .await?;
+        let public_services = PublicServices::new(
+            &config,
+            registry.clone(),
+            runtime.clone(),
+            storage.clone(),
+            events.clone(),
+        );
         Ok(Self {
+            public_services,
             parking,
             config,
             storage,
@@ -177,6 +188,7 @@ impl Plaza {
             admin: self.admin.clone(),
             upload_limit: self.config.server.upload_limit_bytes,
             logistics: self.logistics.clone(),
+            public_services: self.public_services.clone(),
         })
     }
 }
@@ -237,6 +249,7 @@ impl RunningServer {
         if let Some(ingest) = self.ingest {
             ingest.shutdown().await;
         }
+        self.plaza.public_services.stop().await;
         let _ = self.shutdown.send(());
         let result = self
             .task
@@ -277,6 +290,17 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
         .resume()
         .await
         .map_err(|e| StartError::Runtime(anyhow::anyhow!("failed to resume deliveries: {e}")))?;
+    // Alerts go out on the broker ingest uses, and end on time.
+    if let Some(ingest) = &ingest {
+        let (host, port) = config::parse_mqtt_url(&ingest.broker_url())
+            .map_err(|e| StartError::Ingest(IngestError::BadUrl(e)))?;
+        let client_id = &plaza.config.mqtt.client_id;
+        plaza
+            .public_services
+            .publish_alerts_to(&host, port, client_id)
+            .await;
+    }
+    plaza.public_services.start_expiry();
     let (shutdown, signal) = oneshot::channel::<()>();
     let router = plaza.router();
     let task = tokio::spawn(async move {

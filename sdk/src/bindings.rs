@@ -131,10 +131,42 @@ pub mod logistics {
             "plaza:district/kv@0.1.0": super::host::plaza::district::kv,
             "plaza:district/clock@0.1.0": super::host::plaza::district::clock,
             "plaza:district/events@0.1.0": super::host::plaza::district::events,
+            "wasi:http/types@0.2.12": super::endpoint::wasi::http::types,
+            "wasi:http/outgoing-handler@0.2.12": super::endpoint::wasi::http::outgoing_handler,
+            "wasi:io/error@0.2.12": super::endpoint::wasi::io::error,
+            "wasi:io/poll@0.2.12": super::endpoint::wasi::io::poll,
+            "wasi:io/streams@0.2.12": super::endpoint::wasi::io::streams,
+            "wasi:clocks/monotonic-clock@0.2.12": super::endpoint::wasi::clocks::monotonic_clock,
         },
         generate_all,
         pub_export_macro: true,
         export_macro_name: "export_logistics",
         default_bindings_module: "plaza_sdk::bindings::logistics",
+    });
+}
+
+#[cfg(feature = "public-service")]
+pub mod public_service {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "plaza:district/public-service",
+        with: {
+            "plaza:district/types@0.1.0": super::host::plaza::district::types,
+            "plaza:district/log@0.1.0": super::host::plaza::district::log,
+            "plaza:district/config@0.1.0": super::host::plaza::district::config,
+            "plaza:district/kv@0.1.0": super::host::plaza::district::kv,
+            "plaza:district/clock@0.1.0": super::host::plaza::district::clock,
+            "plaza:district/events@0.1.0": super::host::plaza::district::events,
+            "wasi:http/types@0.2.12": super::endpoint::wasi::http::types,
+            "wasi:http/outgoing-handler@0.2.12": super::endpoint::wasi::http::outgoing_handler,
+            "wasi:io/error@0.2.12": super::endpoint::wasi::io::error,
+            "wasi:io/poll@0.2.12": super::endpoint::wasi::io::poll,
+            "wasi:io/streams@0.2.12": super::endpoint::wasi::io::streams,
+            "wasi:clocks/monotonic-clock@0.2.12": super::endpoint::wasi::clocks::monotonic_clock,
+        },
+        generate_all,
+        pub_export_macro: true,
+        export_macro_name: "export_public_service",
+        default_bindings_module: "plaza_sdk::bindings::public_service",
     });
 }

@@ -13,6 +13,7 @@
 //! | `promotion` | `promotion` | [`promotion::Promotion`] | [`promotion!`] |
 //! | `decoder` | `decoder` | [`decoder::Decoder`] | [`decoder!`] |
 //! | `logistics` | `logistics` | [`logistics::Courier`] | [`courier!`] |
+//! | `public-service` | `public-service` | [`public_service::UtilityProvider`] | [`public_service!`] |
 //!
 //! Every plugin may call the host through [`host`]: logging, its own
 //! configuration, key-value storage scoped to its district and itself, the
@@ -35,7 +36,7 @@ pub mod endpoint;
 pub mod host;
 #[cfg(feature = "logistics")]
 pub mod logistics;
-#[cfg(any(feature = "http-endpoint", feature = "logistics"))]
+#[cfg(feature = "http-endpoint")]
 pub mod outbound;
 #[cfg(feature = "payment")]
 pub mod payment;
@@ -43,5 +44,7 @@ pub mod payment;
 pub mod pricing;
 #[cfg(feature = "promotion")]
 pub mod promotion;
+#[cfg(feature = "public-service")]
+pub mod public_service;
 
 pub use serde_json;

@@ -1,22 +1,20 @@
-//! Outbound HTTP from an endpoint or courier plugin, through `wasi:http`.
-//! The host refuses every host that is not on the plugin's
+//! Outbound HTTP from an endpoint, courier or public-service plugin,
+//! through `wasi:http`. The host refuses every host that is not on the plugin's
 //! `grants.outbound_hosts` (the error then says `HTTP-request-denied`).
 //!
 //! ```ignore
-//! let reply = plaza_sdk::outbound::get("http://courier.example/quote")?;
-//! let reply = plaza_sdk::outbound::post_json("http://courier.example/v1/quotes", &body)?;
+//! let reply = plaza_sdk::outbound::get("http://courier.example/v1/deliveries/d1")?;
+//! let quote = plaza_sdk::outbound::post_json("http://courier.example/v1/quotes", &body)?;
+//! let paid = plaza_sdk::outbound::post(
+//!     "http://utility.example/v1/bills/b1/payments",
+//!     "application/json",
+//!     br#"{"reference":"pay_1","amount":100}"#,
+//! )?;
 //! ```
 
-#[cfg(feature = "http-endpoint")]
-use crate::bindings::endpoint::wasi::http::{
-    outgoing_handler,
-    types::{Fields, Method, OutgoingBody, OutgoingRequest, Scheme},
-};
-#[cfg(all(feature = "logistics", not(feature = "http-endpoint")))]
-use crate::bindings::logistics::wasi::http::{
-    outgoing_handler,
-    types::{Fields, Method, OutgoingBody, OutgoingRequest, Scheme},
-};
+use crate::bindings::endpoint::wasi::http::outgoing_handler;
+use crate::bindings::endpoint::wasi::http::types::{Fields, OutgoingBody, OutgoingRequest, Scheme};
+pub use crate::bindings::endpoint::wasi::http::types::Method;
 
 /// An answer from another server.
 #[derive(Debug, Clone)]
@@ -29,18 +27,24 @@ pub struct Reply {
 
 /// Sends `GET url` (`http://` or `https://`) and reads the whole answer.
 pub fn get(url: &str) -> Result<Reply, String> {
-    send("GET", url, None)
+    send(Method::Get, url, None)
+}
+
+/// Sends `POST url` with `body` of type `content_type` and reads the
+/// whole answer.
+pub fn post(url: &str, content_type: &str, body: &[u8]) -> Result<Reply, String> {
+    send(Method::Post, url, Some((content_type, body)))
 }
 
 /// Sends `POST url` with `body` as JSON and reads the whole answer.
 pub fn post_json(url: &str, body: &serde_json::Value) -> Result<Reply, String> {
     let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
-    send("POST", url, Some(&bytes))
+    post(url, "application/json", &bytes)
 }
 
-/// Sends `method url`, with a JSON `body` when given, and reads the whole
-/// answer.
-pub fn send(method: &str, url: &str, body: Option<&[u8]>) -> Result<Reply, String> {
+/// Sends `method url`, with a body of the given content type when there
+/// is one, and reads the whole answer.
+pub fn send(method: Method, url: &str, body: Option<(&str, &[u8])>) -> Result<Reply, String> {
     let (scheme, rest) = if let Some(rest) = url.strip_prefix("http://") {
         (Scheme::Http, rest)
     } else if let Some(rest) = url.strip_prefix("https://") {
@@ -52,19 +56,12 @@ pub fn send(method: &str, url: &str, body: Option<&[u8]>) -> Result<Reply, Strin
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let method = match method {
-        "GET" => Method::Get,
-        "POST" => Method::Post,
-        "PUT" => Method::Put,
-        "DELETE" => Method::Delete,
-        other => Method::Other(other.to_owned()),
-    };
 
     let headers = Fields::new();
-    if body.is_some() {
+    if let Some((content_type, _)) = body {
         headers
-            .append("content-type", b"application/json")
-            .map_err(|e| format!("{e:?}"))?;
+            .append("content-type", content_type.as_bytes())
+            .map_err(|e| format!("invalid content type {content_type:?}: {e:?}"))?;
     }
     let request = OutgoingRequest::new(headers);
     let fail = |what: &str| format!("invalid {what} in {url:?}");
@@ -84,16 +81,17 @@ pub fn send(method: &str, url: &str, body: Option<&[u8]>) -> Result<Reply, Strin
     // A refused or failed request closes the body stream; its response
     // then says why, which is the error worth reporting.
     let mut sent = Ok(());
-    {
+    if let Some((_, bytes)) = body {
         let stream = outgoing
             .write()
             .map_err(|()| "request body stream unavailable")?;
-        for chunk in body.unwrap_or_default().chunks(4096) {
+        for chunk in bytes.chunks(4096) {
             if let Err(e) = stream.blocking_write_and_flush(chunk) {
-                sent = Err(format!("failed to send the body: {e:?}"));
+                sent = Err(format!("failed to send the request body: {e:?}"));
                 break;
             }
         }
+        drop(stream);
     }
     let finished = OutgoingBody::finish(outgoing, None).map_err(|e| format!("{e:?}"));
 

@@ -1,6 +1,6 @@
 //! The `plaza` command line: `serve`, `check`, `simulate`, `token ...`,
 //! `plugin ...` (run offline, push, activate, roll back, keygen, sign),
-//! `merchant token` and `courier-sim`.
+//! `merchant token`, `courier-sim` and `utility-sim`.
 
 mod check;
 mod courier_sim;
@@ -106,6 +106,13 @@ pub enum Command {
     },
     /// Run a simulated courier company's API (for courier-flash demos).
     CourierSim(courier_sim::CourierSimArgs),
+    /// Run a simulated utility provider (water, electricity, gas bills)
+    /// for the `utility-bills` plugin to call.
+    UtilitySim {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9400")]
+        listen: SocketAddr,
+    },
 }
 
 /// `plaza merchant ...`
@@ -261,6 +268,16 @@ pub enum PluginCommand {
     },
 }
 
+/// Serves the simulated utility provider with its demo accounts until
+/// Ctrl-C.
+async fn utility_sim(listen: SocketAddr) -> anyhow::Result<()> {
+    let sim = crate::services::sim_utility::SimUtility::with_demo_accounts();
+    let running = sim.serve(listen).await?;
+    println!("simulated utility provider on {}", running.url());
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
+
 /// Runs the command line; the exit code says whether it worked.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
@@ -343,6 +360,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 },
         } => merchant::token(config, database_url, district, merchant).await,
         Command::CourierSim(args) => courier_sim::run(args).await,
+        Command::UtilitySim { listen } => utility_sim(listen).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

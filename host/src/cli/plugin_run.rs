@@ -14,6 +14,8 @@
 //!   "category", "unit_price", "quantity"}], "shopper", "coupon_codes",
 //!   "coupon_uses": {"CODE": n}, "now"}` prices a cart, or
 //!   `"call": "self-check"`.
+//! - public-service: `"call": "self-check"` (bills need the provider's
+//!   server, which an offline run does not reach).
 //! - decoder: `"uplink": {"hex" | "text", "fport", "device": {"id", "kind",
 //!   "observes", "location", "variables"}}`.
 //! - logistics: `"call": "self-check"` (quotes need a courier's world
@@ -216,6 +218,7 @@ pub(super) async fn run(plugin: PathBuf, input: PathBuf) -> anyhow::Result<()> {
         PluginKind::Promotion => promotion_call(&runtime, &loaded, fixture).await?,
         PluginKind::Decoder => decoder_call(&runtime, &loaded, fixture).await?,
         PluginKind::Logistics => courier_call(&runtime, &loaded, fixture).await?,
+        PluginKind::PublicService => public_service_call(&runtime, &loaded, fixture).await?,
     };
     let took = started.elapsed();
     println!("{}", serde_json::to_string_pretty(&output)?);
@@ -453,8 +456,26 @@ async fn courier_call(
     if fixture.call.as_deref() != Some("self-check") {
         bail!("a logistics fixture needs \"call\": \"self-check\"");
     }
-    Ok(match runtime::courier_self_check(runtime, plugin).await? {
+    Ok(self_check_json(runtime::courier_self_check(runtime, plugin).await?))
+}
+
+async fn public_service_call(
+    runtime: &Runtime,
+    plugin: &runtime::Plugin,
+    fixture: Fixture,
+) -> anyhow::Result<Value> {
+    if fixture.call.as_deref() != Some("self-check") {
+        bail!("a public-service fixture takes only \"call\": \"self-check\"");
+    }
+    Ok(self_check_json(
+        runtime::public_service_self_check(runtime, plugin).await?,
+    ))
+}
+
+/// A self-check's outcome as a fixture's result.
+fn self_check_json(outcome: Result<(), String>) -> Value {
+    match outcome {
         Ok(()) => json!({ "self_check": "ok" }),
         Err(why) => json!({ "self_check": why }),
-    })
+    }
 }

@@ -47,6 +47,9 @@ pub fn load(file: &Path) -> Result<PlazaConfig, ConfigError> {
         if let Some(path) = &district.logistics {
             district.logistics_data = Some(super::load_logistics(path)?);
         }
+        if let Some(path) = &district.facilities {
+            district.facilities_data = Some(super::load_facilities(path)?);
+        }
     }
     Ok(config)
 }
@@ -85,6 +88,9 @@ fn resolve_paths(config: &mut PlazaConfig, base: &Path) {
         }
         if let Some(logistics) = &mut district.logistics {
             *logistics = base.join(&*logistics);
+        }
+        if let Some(facilities) = &mut district.facilities {
+            *facilities = base.join(&*facilities);
         }
     }
 }

@@ -7,11 +7,13 @@
 //! wrong with a [`ConfigError`] naming file, key and reason; `parking` and
 //! `commerce` read a district's parking and commerce data files (car
 //! parks; merchants, catalogue, guarantee policy) the same way, and
-//! `logistics` its delivery zones, SLA classes and courier pick rule. The reference
+//! `logistics` its delivery zones, SLA classes and courier pick rule,
+//! `facilities` its facilities and agencies with opening hours. The reference
 //! for every key is the README's "Configuration" section.
 
 mod commerce;
 mod devices;
+mod facilities;
 mod load;
 mod logistics;
 mod model;
@@ -23,6 +25,9 @@ pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
 pub use devices::{DeviceConfig, DeviceKind};
+pub use facilities::{
+    DAY_KEYS, DayHours, FACILITY_KINDS, FacilitiesData, FacilityData, load_facilities,
+};
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use logistics::{LogisticsData, PickRule, Point, SlaClass, Zone, load_logistics};
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};

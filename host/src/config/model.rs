@@ -167,6 +167,12 @@ pub struct DistrictConfig {
     /// The logistics data file as read and checked at load.
     #[serde(skip)]
     pub logistics_data: Option<super::LogisticsData>,
+    /// Facilities and agencies file (toilets, ATMs, police points ...);
+    /// relative to the config file. None: the district lists none.
+    pub facilities: Option<PathBuf>,
+    /// The facilities file as read and checked at load.
+    #[serde(skip)]
+    pub facilities_data: Option<super::FacilitiesData>,
 }
 
 fn default_utc_offset() -> i32 {
@@ -190,6 +196,8 @@ pub enum PluginKind {
     /// A courier: quotes, dispatches and tracks deliveries; a district
     /// may have several.
     Logistics,
+    /// A public-service integration: utility bills by account.
+    PublicService,
 }
 
 impl PluginKind {
@@ -202,6 +210,7 @@ impl PluginKind {
             PluginKind::Promotion => "promotion",
             PluginKind::Decoder => "decoder",
             PluginKind::Logistics => "logistics",
+            PluginKind::PublicService => "public-service",
         }
     }
 }

@@ -8,8 +8,11 @@
 //!   reviews and the guarantee fund.
 //! - `readings`: device readings and a district's live figures.
 //! - `logistics`: courier quotes, dispatch, tracking, SLA and claims.
+//! - `public_services`: facilities near me, utility bills, emergency
+//!   broadcasts.
 
 pub mod commerce;
 pub mod logistics;
 pub mod parking;
+pub mod public_services;
 pub mod readings;

@@ -6,6 +6,7 @@ use crate::admin::AdminError;
 use crate::domain::commerce::CommerceError;
 use crate::domain::logistics::LogisticsError;
 use crate::domain::parking::ParkingError;
+use crate::domain::public_services::PublicServiceError;
 use crate::domain::readings::ReadingsError;
 use crate::runtime::{PluginError, PluginFailure};
 use crate::storage::StorageError;
@@ -289,6 +290,33 @@ impl From<ReadingsError> for ApiError {
                 )
             }
         }
+    }
+}
+
+impl From<PublicServiceError> for ApiError {
+    fn from(e: PublicServiceError) -> Self {
+        use PublicServiceError as E;
+        let message = e.to_string();
+        let (status, code) = match e {
+            E::UnknownDistrict(d) => {
+                return Self::not_found("unknown_district", message).with_district(&d);
+            }
+            E::InvalidRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            E::NoProvider(_) => (StatusCode::NOT_FOUND, "no_public_service"),
+            E::NoPayment(_) => (StatusCode::NOT_FOUND, "no_payment_provider"),
+            E::UnknownBill(_) => (StatusCode::NOT_FOUND, "unknown_bill"),
+            E::AlreadyPaid(_) => (StatusCode::CONFLICT, "bill_already_paid"),
+            E::PaymentInProgress(_) => (StatusCode::CONFLICT, "payment_in_progress"),
+            E::PaymentDeclined(_) => (StatusCode::PAYMENT_REQUIRED, "payment_declined"),
+            E::PaymentRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "payment_refused"),
+            E::ProviderRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "provider_refused"),
+            E::ProviderUnavailable(_) => (StatusCode::BAD_GATEWAY, "provider_unavailable"),
+            E::UnknownBroadcast(_) => (StatusCode::NOT_FOUND, "unknown_broadcast"),
+            E::BroadcastEnded(_) => (StatusCode::CONFLICT, "broadcast_ended"),
+            E::Plugin(e) => return e.into(),
+            E::Storage(e) => return e.into(),
+        };
+        Self::new(status, code, message)
     }
 }
 

@@ -15,6 +15,7 @@
 //! | `GET /api/v1/districts/{district}/readings/rollups` | `routes::readings` |
 //! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
 //! | `/api/v1/districts/{district}/deliveries/...` | `routes::logistics` |
+//! | `GET .../facilities`, `.../bills/...`, `.../broadcasts` | `routes::public_services` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
 
@@ -30,6 +31,7 @@ use crate::admin::Admin;
 use crate::domain::commerce::CommerceService;
 use crate::domain::logistics::LogisticsService;
 use crate::domain::parking::ParkingService;
+use crate::domain::public_services::PublicServices;
 use crate::domain::readings::ReadingsService;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::registry::Registry;
@@ -67,6 +69,8 @@ pub struct AppState {
     pub upload_limit: usize,
     /// Courier quotes, deliveries and SLA claims.
     pub logistics: LogisticsService,
+    /// Facilities, utility bills and emergency broadcasts.
+    pub public_services: PublicServices,
 }
 
 /// The complete router.
@@ -88,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(parking_routes(state.clone()))
         .merge(routes::commerce::router())
         .merge(routes::logistics::router(state.clone()))
+        .merge(routes::public_services::router(state.clone()))
         .route(
             "/api/v1/districts/{district}/readings",
             get(routes::readings::list),

@@ -73,5 +73,6 @@ pub(super) async fn document() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(<super::routes::commerce::CommerceApi as OpenApi>::openapi());
     doc.merge(<super::routes::logistics::LogisticsApi as OpenApi>::openapi());
+    doc.merge(<super::routes::public_services::PublicServicesApi as OpenApi>::openapi());
     Json(doc)
 }

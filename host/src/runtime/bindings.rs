@@ -88,3 +88,25 @@ pub mod logistics {
         exports: { default: async },
     });
 }
+
+/// The `public-service` world, reusing the shared host interfaces and
+/// `wasi:http` as the linker already provides it.
+pub mod public_service {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "plaza:district/public-service",
+        with: {
+            "plaza:district/types": super::plaza::district::types,
+            "plaza:district/log": super::plaza::district::log,
+            "plaza:district/config": super::plaza::district::config,
+            "plaza:district/kv": super::plaza::district::kv,
+            "plaza:district/clock": super::plaza::district::clock,
+            "plaza:district/events": super::plaza::district::events,
+            "wasi:http": wasmtime_wasi_http::p2::bindings::http,
+            "wasi:io": wasmtime_wasi::p2::bindings::io,
+            "wasi:clocks": wasmtime_wasi::p2::bindings::clocks,
+        },
+        imports: { default: trappable },
+        exports: { default: async },
+    });
+}

@@ -16,6 +16,7 @@
 //!   component passes before it may run.
 //! - `breaker`: per-plugin circuit breakers that fail fast.
 //! - `logistics`: calls into the `logistics` world (courier plugins).
+//! - `public_service`: calls into the `public-service` world (utility bills).
 
 mod bindings;
 mod breaker;
@@ -34,6 +35,7 @@ mod payment;
 mod plugin;
 mod pricing;
 mod promotion;
+mod public_service;
 mod state;
 
 pub use breaker::{BreakerState, BreakerStatus};
@@ -64,6 +66,10 @@ pub use pricing::{
 pub use promotion::{
     CartLine, CouponUse, Discount, Offer, PromotionCart, PromotionShopper, apply_promotion,
     promotion_self_check,
+};
+pub use public_service::{
+    Bill, PaymentConfirmation, Receipt, ServiceError, ServiceResult, Utility, confirm_bill_payment,
+    get_bill, lookup_bill, public_service_self_check,
 };
 
 use crate::config::BreakerConfig;

@@ -6,6 +6,7 @@ use super::bindings::decoder::DecoderPre;
 use super::bindings::logistics::LogisticsPre;
 use super::bindings::payment::PaymentPre;
 use super::bindings::promotion::PromotionPre;
+use super::bindings::public_service::PublicServicePre;
 use super::cache::CacheOutcome;
 use super::capabilities::{Capability, capabilities};
 use super::limits::ResolvedLimits;
@@ -90,6 +91,7 @@ pub(crate) enum PluginPre {
     Promotion(PromotionPre<PluginState>),
     Decoder(DecoderPre<PluginState>),
     Logistics(LogisticsPre<PluginState>),
+    PublicService(PublicServicePre<PluginState>),
 }
 
 /// A plugin ready to serve.
@@ -126,13 +128,17 @@ pub fn detect_kind(engine: &Engine, component: &Component) -> Result<PluginKind,
         if name.starts_with("plaza:district/couriers@0.1.") {
             return Ok(PluginKind::Logistics);
         }
+        if name.starts_with("plaza:district/public-services@0.1.") {
+            return Ok(PluginKind::PublicService);
+        }
         names.push(name.to_owned());
     }
     Err(format!(
         "exports no world this host supports (it exports: {}); supported: \
          wasi:http/incoming-handler@0.2.x, plaza:district/pricing@0.1.x, \
          plaza:district/payments@0.1.x, plaza:district/promotions@0.1.x, \
-         plaza:district/decode@0.1.x, plaza:district/couriers@0.1.x",
+         plaza:district/decode@0.1.x, plaza:district/couriers@0.1.x, \
+         plaza:district/public-services@0.1.x",
         if names.is_empty() {
             "nothing".to_owned()
         } else {
@@ -200,6 +206,10 @@ impl Runtime {
                 LogisticsPre::new(instance_pre)
                     .map_err(|e| format!("bad logistics export: {e:#}"))?,
             ),
+            PluginKind::PublicService => PluginPre::PublicService(
+                PublicServicePre::new(instance_pre)
+                    .map_err(|e| format!("bad public-service export: {e:#}"))?,
+            ),
         };
 
         let config_json = serde_json::Value::Object(spec.config.clone()).to_string();
@@ -232,6 +242,9 @@ impl Runtime {
             PluginKind::Payment => Some(payment::payment_self_check(self, &plugin).await),
             PluginKind::Promotion => Some(promotion::promotion_self_check(self, &plugin).await),
             PluginKind::Logistics => Some(logistics::courier_self_check(self, &plugin).await),
+            PluginKind::PublicService => {
+                Some(super::public_service_self_check(self, &plugin).await)
+            }
             PluginKind::HttpEndpoint | PluginKind::Decoder => None,
         };
         match checked {

@@ -6,10 +6,13 @@
 //! (`host/migrations/sqlite` and `host/migrations/postgres`). Storage knows
 //! nothing of plugins or HTTP: each store (`kv`, `tokens`, `artifacts`,
 //! `versions`, `audit`, `parking`, `commerce`, `idempotency`, `devices`,
-//! `readings`, `reading_queries`, `dead_letters`) takes plain values.
+//! `readings`, `reading_queries`, `dead_letters`, `bills`, `broadcasts`)
+//! takes plain values.
 
 mod artifacts;
 mod audit;
+mod bills;
+mod broadcasts;
 pub mod commerce;
 mod dead_letters;
 mod devices;
@@ -24,6 +27,8 @@ mod versions;
 
 pub use artifacts::ArtifactStore;
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
+pub use bills::{BillPaymentRecord, BillStore};
+pub use broadcasts::{BroadcastRecord, BroadcastStore};
 pub use commerce::CommerceStore;
 pub use dead_letters::{DeadLetter, DeadLetterStore, KEPT_PAYLOAD_BYTES, NewDeadLetter};
 pub use devices::{DeviceRecord, DeviceStore};
@@ -209,6 +214,16 @@ impl Storage {
     /// Courier quotes, deliveries and their SLA claims.
     pub fn logistics(&self) -> LogisticsStore {
         LogisticsStore::new(self.clone())
+    }
+
+    /// Utility bills paid through the host.
+    pub fn bills(&self) -> BillStore {
+        BillStore::new(self.clone())
+    }
+
+    /// Emergency broadcasts.
+    pub fn broadcasts(&self) -> BroadcastStore {
+        BroadcastStore::new(self.clone())
     }
 
     /// Closes every connection.

@@ -165,7 +165,7 @@ impl Courier for Flash {
     fn cancel(reference: String) -> Result<Tracking, CourierError> {
         check_id(&reference)?;
         let url = format!("{}/v1/deliveries/{reference}/cancel", base()?);
-        let reply = outbound::send("POST", &url, None).map_err(unreachable_api)?;
+        let reply = outbound::send(outbound::Method::Post, &url, None).map_err(unreachable_api)?;
         tracking(answer(reply)?)
     }
 

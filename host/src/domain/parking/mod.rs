@@ -28,6 +28,7 @@ mod stats;
 pub use clock::Clock;
 pub use error::ParkingError;
 pub use follow::follow_readings;
+pub(crate) use inventory::distance_m;
 pub use inventory::{CarPark, Entrance, GeoPoint, Guidance, ParkingSpot};
 pub use observe::SpaceObservation;
 pub use quote::{ParkingQuote, QuoteLine, QuoteRequest, SpaceCategory, Vehicle};

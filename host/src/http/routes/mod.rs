@@ -6,6 +6,7 @@ pub(super) mod districts;
 pub(super) mod logistics;
 pub(super) mod parking;
 pub(super) mod plugins;
+pub(super) mod public_services;
 pub(super) mod readings;
 pub(super) mod reservations;
 pub(super) mod system;

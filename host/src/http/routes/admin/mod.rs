@@ -10,8 +10,11 @@
 //! | `GET, POST .../plugins/{plugin}/versions` | `plugins` |
 //! | `POST .../plugins/{plugin}/activate`, `.../rollback` | `plugins` |
 //! | `GET /admin/v1/audit` | `audit` |
+//! | `POST /admin/v1/broadcasts`, `GET, POST .../districts/{district}/broadcasts` | `broadcasts` |
+//! | `DELETE .../districts/{district}/broadcasts/{id}` | `broadcasts` |
 
 mod audit;
+mod broadcasts;
 mod districts;
 mod plugins;
 
@@ -22,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 /// The admin routes, to be nested under `/admin/v1`.
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
@@ -38,6 +41,15 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route(&format!("{plugin}/activate"), post(plugins::activate))
         .route(&format!("{plugin}/rollback"), post(plugins::rollback))
         .route("/audit", get(audit::list))
+        .route("/broadcasts", post(broadcasts::issue_city_wide))
+        .route(
+            "/districts/{district}/broadcasts",
+            get(broadcasts::list).post(broadcasts::issue_in_district),
+        )
+        .route(
+            "/districts/{district}/broadcasts/{id}",
+            delete(broadcasts::withdraw),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.upload_limit))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
