@@ -23,10 +23,14 @@
 //! - [`events`], [`metrics`], [`telemetry`]: event stream, Prometheus
 //!   metrics, logging.
 //! - [`cli`]: the `plaza` command line.
+//! - [`control`]: the control centre: statistics, plugin health, alerts,
+//!   operators' sessions, pages and live pushes; [`call_stats`] feeds it.
 
 pub mod admin;
+pub mod call_stats;
 pub mod cli;
 pub mod config;
+pub mod control;
 pub mod domain;
 pub mod events;
 pub mod http;

@@ -4,6 +4,7 @@
 
 use crate::admin::Admin;
 use crate::config::{self, ConfigError, PlazaConfig};
+use crate::control::{ControlCentre, ControlParts, ControlTasks};
 use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
 use crate::domain::readings::ReadingsService;
@@ -82,6 +83,8 @@ pub struct Plaza {
     pub parking: ParkingService,
     /// Commerce services, seeded from the districts' data files.
     pub commerce: CommerceService,
+    /// The control centre; its rules and listeners run once serving.
+    pub control: ControlCentre,
 }
 
 impl Plaza {
@@ -139,7 +142,17 @@ impl Plaza {
             .devices()
             .seed(&crate::ingest::device_records(&config))
             .await?;
+        let control = ControlCentre::new(ControlParts {
+            registry: registry.clone(),
+            runtime: runtime.clone(),
+            storage: storage.clone(),
+            admin: admin.clone(),
+            metrics: metrics.clone(),
+            events: events.clone(),
+            config: config.control.clone(),
+        });
         Ok(Self {
+            control,
             parking,
             config,
             storage,
@@ -165,6 +178,7 @@ impl Plaza {
             body_limit: self.config.server.body_limit_bytes,
             admin: self.admin.clone(),
             upload_limit: self.config.server.upload_limit_bytes,
+            control: self.control.clone(),
         })
     }
 }
@@ -205,6 +219,8 @@ pub struct RunningServer {
     pub ingest: Option<Ingest>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    /// Alert rules and the emergency listener; stopped when dropped.
+    _control: ControlTasks,
 }
 
 impl RunningServer {
@@ -260,6 +276,7 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
     } else {
         None
     };
+    let control = plaza.control.start();
     let (shutdown, signal) = oneshot::channel::<()>();
     let router = plaza.router();
     let task = tokio::spawn(async move {
@@ -278,5 +295,6 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
         ingest,
         shutdown,
         task,
+        _control: control,
     })
 }

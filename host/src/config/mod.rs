@@ -10,6 +10,7 @@
 //! for every key is the README's "Configuration" section.
 
 mod commerce;
+mod control;
 mod devices;
 mod load;
 mod model;
@@ -20,6 +21,7 @@ pub(crate) use commerce::check_id;
 pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
+pub use control::ControlConfig;
 pub use devices::{DeviceConfig, DeviceKind};
 pub(crate) use load::MAX_MEMORY_MIB;
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};

@@ -15,6 +15,7 @@
 //! | `GET /api/v1/districts/{district}/live` | `routes::readings` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
+//! | `/control/...`, `/api/v1/control/...`, `.../stats` | `routes::control` |
 
 mod error;
 pub mod idempotency;
@@ -25,6 +26,7 @@ pub use error::ApiError;
 pub use openapi::ApiDoc;
 
 use crate::admin::Admin;
+use crate::control::ControlCentre;
 use crate::domain::commerce::CommerceService;
 use crate::domain::parking::ParkingService;
 use crate::domain::readings::ReadingsService;
@@ -62,6 +64,8 @@ pub struct AppState {
     pub admin: Admin,
     /// Largest plugin upload accepted, in bytes.
     pub upload_limit: usize,
+    /// The control centre: statistics, health, alerts, sessions.
+    pub control: ControlCentre,
 }
 
 /// The complete router.
@@ -92,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/openapi.json", get(openapi::document))
         .nest("/admin/v1", routes::admin::router(&state))
+        .merge(routes::control::router(&state))
         .fallback(routes::system::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -11,6 +11,7 @@
 mod artifacts;
 mod audit;
 pub mod commerce;
+pub mod control;
 mod dead_letters;
 mod devices;
 mod idempotency;
@@ -24,6 +25,7 @@ mod versions;
 pub use artifacts::ArtifactStore;
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
 pub use commerce::CommerceStore;
+pub use control::{AlertFilter, AlertRecord, ControlStore, NewAlert, SessionRecord};
 pub use dead_letters::{DeadLetter, DeadLetterStore, KEPT_PAYLOAD_BYTES, NewDeadLetter};
 pub use devices::{DeviceRecord, DeviceStore};
 pub use idempotency::Claim as IdempotencyClaim;
@@ -202,6 +204,11 @@ impl Storage {
     /// Refused uplinks, kept with their reason.
     pub fn dead_letters(&self) -> DeadLetterStore {
         DeadLetterStore::new(self.clone())
+    }
+
+    /// Control-centre alerts, sessions and figures.
+    pub fn control(&self) -> ControlStore {
+        ControlStore::new(self.clone())
     }
 
     /// Closes every connection.
