@@ -16,6 +16,8 @@ mod cli;
 mod commerce;
 mod config_errors;
 mod containment;
+mod control_browser;
+mod control_centre;
 mod endpoints;
 mod examples;
 mod grants;

@@ -27,11 +27,15 @@
 //!   tests of courier plugins.
 //! - [`services`]: simulated outside services (a utility provider) for
 //!   demos and tests.
+//! - [`control`]: the control centre: statistics, plugin health, alerts,
+//!   operators' sessions, pages and live pushes; [`call_stats`] feeds it.
 
 pub mod admin;
+pub mod call_stats;
 pub mod cli;
 pub mod config;
 pub mod courier_sim;
+pub mod control;
 pub mod domain;
 pub mod events;
 pub mod http;

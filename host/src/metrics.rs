@@ -70,6 +70,9 @@ pub struct Metrics {
     pub plugin_breaker_trips: Family<PluginLabels, Counter>,
     /// Device uplinks, by what became of them.
     pub ingest: IngestMetrics,
+    /// Per-plugin calls, failures and recent latencies, for the control
+    /// centre.
+    pub call_stats: crate::call_stats::CallStats,
 }
 
 /// Metrics of device ingest.
@@ -162,6 +165,7 @@ impl Metrics {
             http_responses,
             events_published,
             ingest,
+            call_stats: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 
 use crate::admin::Admin;
 use crate::config::{self, ConfigError, PlazaConfig};
+use crate::control::{ControlCentre, ControlParts, ControlTasks};
 use crate::domain::commerce::CommerceService;
 use crate::domain::logistics::LogisticsService;
 use crate::domain::parking::ParkingService;
@@ -88,6 +89,8 @@ pub struct Plaza {
     pub logistics: LogisticsService,
     /// Facilities, utility bills and emergency broadcasts.
     pub public_services: PublicServices,
+    /// The control centre; its rules and listeners run once serving.
+    pub control: ControlCentre,
 }
 
 impl Plaza {
@@ -159,8 +162,18 @@ impl Plaza {
             storage.clone(),
             events.clone(),
         );
+        let control = ControlCentre::new(ControlParts {
+            registry: registry.clone(),
+            runtime: runtime.clone(),
+            storage: storage.clone(),
+            admin: admin.clone(),
+            metrics: metrics.clone(),
+            events: events.clone(),
+            config: config.control.clone(),
+        });
         Ok(Self {
             public_services,
+            control,
             parking,
             config,
             storage,
@@ -189,6 +202,7 @@ impl Plaza {
             upload_limit: self.config.server.upload_limit_bytes,
             logistics: self.logistics.clone(),
             public_services: self.public_services.clone(),
+            control: self.control.clone(),
         })
     }
 }
@@ -229,6 +243,8 @@ pub struct RunningServer {
     pub ingest: Option<Ingest>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    /// Alert rules and the emergency listener; stopped when dropped.
+    _control: ControlTasks,
 }
 
 impl RunningServer {
@@ -301,6 +317,7 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
             .await;
     }
     plaza.public_services.start_expiry();
+    let control = plaza.control.start();
     let (shutdown, signal) = oneshot::channel::<()>();
     let router = plaza.router();
     let task = tokio::spawn(async move {
@@ -319,5 +336,6 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
         ingest,
         shutdown,
         task,
+        _control: control,
     })
 }

@@ -112,6 +112,7 @@ fn validate(config: &PlazaConfig) -> Result<(), Invalid> {
         return Err(("breaker.max_backoff_ms".into(), reason));
     }
     validate_mqtt(&config.mqtt)?;
+    super::control::validate(&config.control)?;
 
     let mut districts = HashSet::new();
     for (d, district) in config.districts.iter().enumerate() {

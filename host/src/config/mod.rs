@@ -12,6 +12,7 @@
 //! for every key is the README's "Configuration" section.
 
 mod commerce;
+mod control;
 mod devices;
 mod facilities;
 mod load;
@@ -24,6 +25,7 @@ pub(crate) use commerce::check_id;
 pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
+pub use control::ControlConfig;
 pub use devices::{DeviceConfig, DeviceKind};
 pub use facilities::{
     DAY_KEYS, DayHours, FACILITY_KINDS, FacilitiesData, FacilityData, load_facilities,

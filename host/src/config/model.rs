@@ -28,6 +28,9 @@ pub struct PlazaConfig {
     /// The districts this deployment serves, written `[[district]]`.
     #[serde(default, rename = "district")]
     pub districts: Vec<DistrictConfig>,
+    /// The control centre: alert thresholds, push and session times.
+    #[serde(default)]
+    pub control: super::control::ControlConfig,
 }
 
 /// `[server]`: the HTTP listener.

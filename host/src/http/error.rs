@@ -3,6 +3,7 @@
 //! when a plugin is at fault. `code` is stable; `message` is for people.
 
 use crate::admin::AdminError;
+use crate::control::ControlError;
 use crate::domain::commerce::CommerceError;
 use crate::domain::logistics::LogisticsError;
 use crate::domain::parking::ParkingError;
@@ -317,6 +318,29 @@ impl From<PublicServiceError> for ApiError {
             E::Storage(e) => return e.into(),
         };
         Self::new(status, code, message)
+    }
+}
+
+impl From<ControlError> for ApiError {
+    fn from(e: ControlError) -> Self {
+        let message = e.to_string();
+        match e {
+            ControlError::Unauthorized(_) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            }
+            ControlError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
+            ControlError::UnknownDistrict(d) => {
+                Self::not_found("unknown_district", message).with_district(&d)
+            }
+            ControlError::UnknownAlert(_) => Self::not_found("unknown_alert", message),
+            ControlError::AlertState(_) => Self::new(StatusCode::CONFLICT, "alert_state", message),
+            ControlError::InvalidQuery(_) => Self::bad_request("invalid_query", message),
+            ControlError::Internal(_) => {
+                tracing::error!(error = %message, "control centre failed");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+            }
+            ControlError::Storage(e) => e.into(),
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 //! | `GET .../facilities`, `.../bills/...`, `.../broadcasts` | `routes::public_services` |
 //! | `GET /api/v1/openapi.json` | `openapi` |
 //! | `/admin/v1/...` (bearer token) | `routes::admin` |
+//! | `/control/...`, `/api/v1/control/...`, `.../stats` | `routes::control` |
 
 mod error;
 pub mod idempotency;
@@ -28,6 +29,7 @@ pub use error::ApiError;
 pub use openapi::ApiDoc;
 
 use crate::admin::Admin;
+use crate::control::ControlCentre;
 use crate::domain::commerce::CommerceService;
 use crate::domain::logistics::LogisticsService;
 use crate::domain::parking::ParkingService;
@@ -71,6 +73,8 @@ pub struct AppState {
     pub logistics: LogisticsService,
     /// Facilities, utility bills and emergency broadcasts.
     pub public_services: PublicServices,
+    /// The control centre: statistics, health, alerts, sessions.
+    pub control: ControlCentre,
 }
 
 /// The complete router.
@@ -107,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/openapi.json", get(openapi::document))
         .nest("/admin/v1", routes::admin::router(&state))
+        .merge(routes::control::router(&state))
         .fallback(routes::system::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -96,7 +96,12 @@ pub async fn decode_batch(
         match result.await {
             Ok(Ok(answer)) => {
                 calls.inc();
-                latency.observe(started.elapsed().as_secs_f64());
+                let elapsed = started.elapsed();
+                latency.observe(elapsed.as_secs_f64());
+                runtime
+                    .metrics
+                    .call_stats
+                    .record(&meta.district, &meta.id, Some(elapsed), None);
                 outcomes.push(Ok(check(answer)));
             }
             Ok(Err(error)) => {

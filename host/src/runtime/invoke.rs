@@ -101,6 +101,9 @@ impl Runtime {
         };
         let failure = PluginFailure::Unavailable(wait.as_millis() as u64);
         self.metrics
+            .call_stats
+            .record(&meta.district, &meta.id, None, Some(failure.code()));
+        self.metrics
             .plugin_failures
             .get_or_create(&FailureLabels {
                 district: meta.district.to_string(),
@@ -151,6 +154,10 @@ impl Runtime {
             .plugin_call_seconds
             .get_or_create(&labels)
             .observe(elapsed.as_secs_f64());
+        let reason = result.as_ref().err().map(PluginFailure::code);
+        self.metrics
+            .call_stats
+            .record(&meta.district, &meta.id, Some(elapsed), reason);
         let counts = matches!(&result, Err(f) if f.counts_against_plugin());
         if let Some(state) = self.breakers.record(&meta.district, &meta.id, !counts) {
             self.set_breaker_gauge(&meta.district, &meta.id, state);

@@ -14,6 +14,7 @@ mod audit;
 mod bills;
 mod broadcasts;
 pub mod commerce;
+pub mod control;
 mod dead_letters;
 mod devices;
 mod idempotency;
@@ -30,6 +31,7 @@ pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditStore};
 pub use bills::{BillPaymentRecord, BillStore};
 pub use broadcasts::{BroadcastRecord, BroadcastStore};
 pub use commerce::CommerceStore;
+pub use control::{AlertFilter, AlertRecord, ControlStore, NewAlert, SessionRecord};
 pub use dead_letters::{DeadLetter, DeadLetterStore, KEPT_PAYLOAD_BYTES, NewDeadLetter};
 pub use devices::{DeviceRecord, DeviceStore};
 pub use idempotency::Claim as IdempotencyClaim;
@@ -224,6 +226,11 @@ impl Storage {
     /// Emergency broadcasts.
     pub fn broadcasts(&self) -> BroadcastStore {
         BroadcastStore::new(self.clone())
+    }
+
+    /// Control-centre alerts, sessions and figures.
+    pub fn control(&self) -> ControlStore {
+        ControlStore::new(self.clone())
     }
 
     /// Closes every connection.

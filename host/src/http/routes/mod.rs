@@ -2,6 +2,7 @@
 
 pub(super) mod admin;
 pub(super) mod commerce;
+pub(super) mod control;
 pub(super) mod districts;
 pub(super) mod logistics;
 pub(super) mod parking;
