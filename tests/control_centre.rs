@@ -1,14 +1,12 @@
 //! The control centre through the real server: statistics as JSON and
 //! CSV, an alert raised by a threshold then acknowledged and cleared,
-//! emergency broadcasts from the event bus, role isolation on pages and
+//! emergency broadcasts issued and withdrawn by an operator, role isolation on pages and
 //! APIs, and the live stream pushing an update after a reading.
 
 use crate::support::TestServer;
 use crate::support::mqtt::{DEVICES, Publisher, embedded, eventually, ingest_config};
 use plaza::admin::{Role, create_token};
-use plaza::events::Event;
 use serde_json::Value;
-use std::sync::Arc;
 
 /// Districts `alpha` and `beta` with the ingest test's devices, rules run
 /// every 100 ms, pages pushed every 200 ms, a car park full at 100%.
@@ -251,23 +249,21 @@ async fn a_full_car_park_raises_an_alert_that_is_acknowledged_then_cleared() {
 }
 
 #[tokio::test]
-async fn emergency_broadcasts_on_the_event_bus_show_as_alerts() {
+async fn emergency_broadcasts_issued_by_an_operator_show_as_alerts_until_withdrawn() {
     let c = Centre::start().await;
-    let publish = |topic: &str, payload: Value| {
-        c.t.server.plaza.events.publish(Event {
-            district: Arc::from("beta"),
-            plugin: Arc::from("plaza"),
-            topic: topic.to_owned(),
-            payload: payload.to_string().into(),
-            at_ms: 0,
-        })
-    };
-    publish(
-        "alerts/emergency",
-        serde_json::json!({"id": "storm-1", "district": "beta", "severity": "warning",
-            "area": "riverside", "text": "Storm warning: stay indoors",
-            "issued_at_ms": 1, "expires_at_ms": null, "issued_by": "weather office"}),
-    );
+    let issue = c
+        .t
+        .client
+        .post(c.t.url("/admin/v1/districts/beta/broadcasts"))
+        .bearer_auth(&c.beta)
+        .json(&serde_json::json!({"severity": "warning", "area": "riverside",
+            "text": "Storm warning: stay indoors", "ttl_seconds": 600}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issue.status(), 201);
+    let issued: Value = issue.json().await.unwrap();
+    let id = issued[0]["id"].as_str().unwrap().to_owned();
     eventually(20, "the emergency alert", || async {
         let (_, list) = c.get(&c.beta, "/api/v1/control/alerts").await;
         list.as_array().unwrap().iter().any(|a| a["kind"] == "emergency")
@@ -280,10 +276,15 @@ async fn emergency_broadcasts_on_the_event_bus_show_as_alerts() {
     let (_, list) = c.get(&c.alpha, "/api/v1/control/alerts").await;
     assert_eq!(list, serde_json::json!([]), "alpha's operator sees none of beta's");
 
-    publish(
-        "alerts/emergency/cleared",
-        serde_json::json!({"id": "storm-1", "district": "beta"}),
-    );
+    let withdraw = c
+        .t
+        .client
+        .delete(c.t.url(&format!("/admin/v1/districts/beta/broadcasts/{id}")))
+        .bearer_auth(&c.beta)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdraw.status(), 200);
     eventually(20, "the emergency cleared", || async {
         let (_, list) = c.get(&c.beta, "/api/v1/control/alerts").await;
         list.as_array().unwrap().is_empty()

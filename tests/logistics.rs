@@ -2,10 +2,12 @@
 //! company on loopback: quote, dispatch and follow a delivery to its end;
 //! the pick rule; an SLA breach opening a claim paid from the guarantee
 //! fund; a courier refused outside its allow-list; bad requests; a bad
-//! logistics file; dispatch on PostgreSQL when it is set.
+//! logistics file; dispatch on PostgreSQL when it is set. The control
+//! centre's overview counts each delivery's outcome.
 
 use crate::support::{TestServer, db, plugin};
-use plaza::courier_sim::{CourierSim, SimSettings};
+use plaza::admin::{Role, create_token};
+use plaza::services::courier_sim::{CourierSim, SimSettings};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -114,6 +116,28 @@ fn deliveries(district: &str, tail: &str) -> String {
     format!("/api/v1/districts/{district}/deliveries{tail}")
 }
 
+/// The control centre's figures for `district`: (deliveries ended
+/// today, percent on time).
+async fn deliveries_today(t: &TestServer, district: &str) -> (Value, Value) {
+    let token = create_token(&t.server.plaza.storage, &Role::CityAdmin, "test").await.unwrap().secret;
+    let response = reqwest::Client::new()
+        .get(t.url("/api/v1/control/overview"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let overview: Value = response.json().await.unwrap();
+    let card = overview["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["district"] == district)
+        .expect("the district is in the overview")
+        .clone();
+    (card["deliveries_today"].clone(), card["deliveries_on_time_percent"].clone())
+}
+
 /// Polls a delivery until `done` holds (or 15 s pass).
 async fn wait_for(t: &TestServer, district: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     let started = Instant::now();
@@ -161,6 +185,7 @@ async fn quote_dispatch_deliver(database_url: Option<String>) {
         .collect();
     assert_eq!(history, ["assigning", "picked-up", "in-transit", "delivered"], "{done}");
     assert_eq!((&done["breach"], &done["claim"]), (&Value::Null, &Value::Null));
+    assert_eq!(deliveries_today(&t, "alpha").await, (json!(1), json!(100.0)), "one delivery, on time");
     let (status, body) = t.post_json(&deliveries("alpha", &format!("/{id}/cancel")), &json!({}), None).await;
     assert_eq!((status, body["code"].as_str()), (409, Some("delivery_state")), "{body}");
 }
@@ -293,6 +318,7 @@ async fn a_late_delivery_of_an_order_opens_a_claim_paid_from_the_guarantee_fund(
     assert_eq!(claims[0]["commerce_claim_id"], claim["commerce_claim_id"], "{claims}");
 
     wait_for(&t, "alpha", id, |d| d["status"] == "delivered").await;
+    assert_eq!(deliveries_today(&t, "alpha").await, (json!(1), json!(0.0)), "one delivery, late");
     let started = Instant::now();
     loop {
         let response = http.get(t.url(&format!("{orders}/{order_id}"))).header("x-shopper-id", "shopper-1").send().await.unwrap();

@@ -23,10 +23,8 @@
 //! - [`events`], [`metrics`], [`telemetry`]: event stream, Prometheus
 //!   metrics, logging.
 //! - [`cli`]: the `plaza` command line.
-//! - [`courier_sim`]: a stand-in courier company's HTTP API, for demos and
-//!   tests of courier plugins.
-//! - [`services`]: simulated outside services (a utility provider) for
-//!   demos and tests.
+//! - [`services`]: simulated outside services (a utility provider, a
+//!   courier company) for demos and tests.
 //! - [`control`]: the control centre: statistics, plugin health, alerts,
 //!   operators' sessions, pages and live pushes; [`call_stats`] feeds it.
 
@@ -34,7 +32,6 @@ pub mod admin;
 pub mod call_stats;
 pub mod cli;
 pub mod config;
-pub mod courier_sim;
 pub mod control;
 pub mod domain;
 pub mod events;

@@ -266,6 +266,8 @@ impl RunningServer {
             ingest.shutdown().await;
         }
         self.plaza.public_services.stop().await;
+        // Live control-centre pages would hold the graceful shutdown open.
+        self.plaza.control.close();
         let _ = self.shutdown.send(());
         let result = self
             .task

@@ -94,6 +94,9 @@ const Charts = (() => {
         svg.append(svgEl("path", { d: area, class: "area", fill: s.color }));
       }
       svg.append(svgEl("path", { d, class: "line", stroke: s.color }));
+      // The latest value gets a dot, so a series of one sample still shows.
+      const last = points[points.length - 1];
+      svg.append(svgEl("circle", { cx: last[0], cy: last[1], r: 3, class: "last", fill: s.color }));
     });
 
     // Hover read-out: a guide line and the values of the nearest bucket.

@@ -92,10 +92,10 @@ const Plaza = (() => {
       ["plugins", "Plugin health",
         `${num(d.plugins.healthy)}/${num(d.plugins.total)}<small> healthy</small>`,
         `${d.plugins.healthy}/${d.plugins.failing}`],
-      // Deliveries on time: no source until the logistics service
-      // reports delivery SLA outcomes; the API sends null meanwhile.
+      // Deliveries on time: null until a delivery ends today.
       ["deliveries", "Deliveries on time",
-        d.deliveries_on_time_percent === null ? "—" : `${num(d.deliveries_on_time_percent, 0)}%`,
+        d.deliveries_on_time_percent === null ? "—"
+          : `${num(d.deliveries_on_time_percent, 0)}%<small> of ${num(d.deliveries_today)}</small>`,
         d.deliveries_on_time_percent === null ? "none" : d.deliveries_on_time_percent],
     ];
   }

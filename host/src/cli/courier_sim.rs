@@ -1,7 +1,7 @@
 //! `plaza courier-sim --listen ADDR`: run the stand-in courier company
 //! that `plugins/courier-flash` calls, until interrupted.
 
-use crate::courier_sim::{CourierSim, SimSettings};
+use crate::services::courier_sim::{CourierSim, SimSettings};
 use std::net::SocketAddr;
 
 /// What `plaza courier-sim` takes.

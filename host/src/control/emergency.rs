@@ -14,12 +14,12 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
-/// Topic of an emergency broadcast.
-pub const EMERGENCY_TOPIC: &str = "alerts/emergency";
+/// Topic of an emergency broadcast, as public services publish it.
+pub use crate::domain::public_services::ISSUED_TOPIC as EMERGENCY_TOPIC;
 /// Topic of an emergency broadcast's end.
-pub const EMERGENCY_CLEARED_TOPIC: &str = "alerts/emergency/cleared";
+pub use crate::domain::public_services::CLEARED_TOPIC as EMERGENCY_CLEARED_TOPIC;
 /// Only the host itself may broadcast emergencies.
-const PUBLISHER: &str = "plaza";
+use crate::domain::public_services::HOST_PUBLISHER as PUBLISHER;
 
 #[derive(Debug, Deserialize)]
 struct Broadcast {

@@ -64,6 +64,8 @@ struct Inner {
     config: ControlConfig,
     /// Bumped whenever an alert is raised, acknowledged or cleared.
     alerts_changed: watch::Sender<u64>,
+    /// Set once the server closes: live streams end so it can.
+    closing: watch::Sender<bool>,
 }
 
 /// The background work of a control centre: rule evaluation and the
@@ -114,6 +116,7 @@ impl ControlCentre {
                 events: parts.events,
                 config: parts.config,
                 alerts_changed: watch::channel(0).0,
+                closing: watch::channel(false).0,
             }),
         }
     }
@@ -170,6 +173,11 @@ impl ControlCentre {
             )));
         }
         Ok(district)
+    }
+
+    /// Ends every live stream, for the server to shut down.
+    pub fn close(&self) {
+        self.inner.closing.send_replace(true);
     }
 
     fn notify_alerts(&self) {

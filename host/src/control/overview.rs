@@ -100,8 +100,10 @@ pub struct DistrictOverview {
     pub alerts: AlertCounts,
     /// Plugin health.
     pub plugins: PluginCounts,
-    /// Deliveries on time today, percent. No source yet: always `null`
-    /// until the logistics service reports delivery SLA outcomes.
+    /// Deliveries that reached their outcome today (delivered, failed or
+    /// late) and, of those, the ones delivered within their SLA.
+    pub deliveries_today: i64,
+    /// Deliveries on time today, percent; `null` when none ended today.
     pub deliveries_on_time_percent: Option<f64>,
 }
 
@@ -167,6 +169,7 @@ impl ControlCentre {
             exited: vehicles.map(|f| f.exited).sum(),
         };
 
+        let (on_time, deliveries_today) = control.deliveries_since(&d.id, midnight).await?;
         Ok(DistrictOverview {
             district: d.id.clone(),
             name: d.name.clone(),
@@ -184,7 +187,9 @@ impl ControlCentre {
             energy_kwh_today: live.energy_kwh_today,
             alerts: self.alert_counts(&d.id).await?,
             plugins: self.plugin_counts(d),
-            deliveries_on_time_percent: None,
+            deliveries_today,
+            deliveries_on_time_percent: (deliveries_today > 0)
+                .then(|| on_time as f64 * 100.0 / deliveries_today as f64),
         })
     }
 

@@ -1,7 +1,7 @@
 //! What a live page is pushed: every `[control] push_ms`, and at once
 //! when an alert is raised, acknowledged or cleared, a fresh snapshot of
 //! the districts it watches and their unresolved alerts. The HTTP layer
-//! sends each as a server-sent event.
+//! sends each as a server-sent event. Streams end when the server closes.
 
 use super::alerts::{AlertView, AlertsQuery};
 use super::overview::DistrictOverview;
@@ -30,6 +30,7 @@ struct Feed {
     district: Option<String>,
     tick: Interval,
     alerts: watch::Receiver<u64>,
+    closing: watch::Receiver<bool>,
 }
 
 impl ControlCentre {
@@ -75,9 +76,14 @@ impl ControlCentre {
             district,
             tick,
             alerts: self.inner.alerts_changed.subscribe(),
+            closing: self.inner.closing.subscribe(),
         };
         Ok(futures_util::stream::unfold(feed, |mut feed| async move {
+            if *feed.closing.borrow() {
+                return None;
+            }
             tokio::select! {
+                _ = feed.closing.changed() => return None,
                 _ = feed.tick.tick() => {}
                 changed = feed.alerts.changed() => {
                     if changed.is_err() {

@@ -327,7 +327,7 @@ mod tests {
         let wide = StatsQuery {
             bucket: Bucket::Minute,
             from: Some(DateTime::from_timestamp_millis(0).unwrap()),
-            to: Some(DateTime::from_timestamp_millis(86_400_000).unwrap()),
+            to: Some(DateTime::from_timestamp_millis(2 * 86_400_000).unwrap()),
         };
         assert!(matches!(span(&wide, 0), Err(ControlError::InvalidQuery(_))));
     }

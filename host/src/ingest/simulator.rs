@@ -194,6 +194,8 @@ struct DeviceState {
     topic: String,
     seq: u64,
     occupied: bool,
+    /// People in through this entrance and not yet out again.
+    inside: u32,
 }
 
 impl Fleet {
@@ -209,6 +211,7 @@ impl Fleet {
                 topic: format!("plaza/{}/up/{}", options.district, d.id),
                 seq: base,
                 occupied: false,
+                inside: 0,
             })
             .collect();
         Self {
@@ -233,6 +236,7 @@ impl Fleet {
         let busy = daily_curve(options.utc_offset_minutes);
         let r1 = self.random();
         let r2 = self.random();
+        let r3 = self.random();
         let device = &mut self.devices[i];
         device.seq += 1;
         let battery = 20 + (r2 * 80.0) as u8;
@@ -252,13 +256,18 @@ impl Fleet {
                 Sim::Space(device.occupied)
             }
             DeviceKind::FootfallCounter => {
-                let entered = (r1 * 12.0 * busy).round() as u16;
-                let exited = (r2 * 12.0 * busy).round() as u16;
+                // People come as the day's curve says and leave in
+                // proportion to those inside, so the district fills up
+                // at peaks and empties at night but is never negative.
+                let entered = round_at_random(r1 * 12.0 * busy, r3);
+                let leaving = f64::from(device.inside) * 0.2 * r2;
+                let exited = round_at_random(leaving, 1.0 - r3).min(u16::try_from(device.inside).unwrap_or(u16::MAX));
+                device.inside = device.inside + u32::from(entered) - u32::from(exited);
                 Sim::Flow(2, entered, exited)
             }
             DeviceKind::VehicleCounter => {
-                let entered = (r1 * 3.0 * busy).round() as u16;
-                let exited = (r2 * 3.0 * busy).round() as u16;
+                let entered = round_at_random(r1 * 3.0 * busy, r3);
+                let exited = round_at_random(r2 * 3.0 * busy, 1.0 - r3);
                 Sim::Flow(3, entered, exited)
             }
             DeviceKind::EnergyMeter => Sim::Energy((200.0 + r1 * 800.0 * busy) as u32),
@@ -305,6 +314,13 @@ fn encode(format: PayloadFormat, seq: u64, battery: u8, m: Sim) -> Vec<u8> {
             out
         }
     }
+}
+
+/// `x` rounded up with the chance of its fraction (`r` uniform in 0..1),
+/// so quiet hours still see the odd visitor rather than none at all.
+fn round_at_random(x: f64, r: f64) -> u16 {
+    let whole = x.floor();
+    (whole + f64::from(u8::from(r < x - whole))) as u16
 }
 
 /// How busy a shopping district is at this local hour, 0.05 to 1: quiet

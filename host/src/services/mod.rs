@@ -4,5 +4,8 @@
 //!
 //! - `sim_utility`: a utility provider (water, electricity, gas) holding
 //!   accounts with bills and recording their payments.
+//! - `courier_sim`: a courier company quoting, booking and moving
+//!   deliveries along their way.
 
+pub mod courier_sim;
 pub mod sim_utility;

@@ -187,4 +187,26 @@ impl ControlStore {
         .await?;
         Ok(row.get(0))
     }
+
+    /// Deliveries of `district` that reached their outcome since `since` —
+    /// delivered, failed, or found in breach of their SLA — as (on time,
+    /// all). Cancelled deliveries count for neither.
+    pub async fn deliveries_since(
+        &self,
+        district: &str,
+        since: i64,
+    ) -> Result<(i64, i64), StorageError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN status = 'delivered' AND breach IS NULL \
+                 THEN 1 ELSE 0 END), 0), COUNT(*) \
+             FROM logistics_deliveries WHERE district = $1 AND status <> 'cancelled' \
+             AND ((status IN ('delivered', 'failed') AND status_at >= $2) \
+                  OR (breach IS NOT NULL AND updated_at >= $2))",
+        )
+        .bind(district)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.get(0), row.get(1)))
+    }
 }
