@@ -21,7 +21,10 @@ struct Centre {
 fn config() -> String {
     let one = ingest_config("alpha", &embedded());
     let two = ingest_config("beta", "").replace("[mqtt]\n\n", "");
-    let two = two.replace("name = \"Ingest test district\"", "name = \"District beta\"");
+    let two = two.replace(
+        "name = \"Ingest test district\"",
+        "name = \"District beta\"",
+    );
     format!(
         "[control]\nevaluate_ms = 100\npush_ms = 200\nparking_full_percent = 100.0\n\
          footfall_surge_people = 1000\n{one}\n{two}"
@@ -93,16 +96,32 @@ fn sum(rows: &Value, key: &str) -> f64 {
 #[tokio::test]
 async fn stats_sum_readings_per_bucket_as_json_and_csv() {
     let mut c = Centre::start().await;
-    c.send("alpha", "door-1", r#"{"seq":1,"type":"people","in":5,"out":2}"#)
+    c.send(
+        "alpha",
+        "door-1",
+        r#"{"seq":1,"type":"people","in":5,"out":2}"#,
+    )
+    .await;
+    c.send(
+        "alpha",
+        "gate-1",
+        r#"{"seq":1,"type":"vehicles","in":3,"out":1}"#,
+    )
+    .await;
+    c.send("alpha", "meter-1", hex("04 00000009 50 000005dc"))
         .await;
-    c.send("alpha", "gate-1", r#"{"seq":1,"type":"vehicles","in":3,"out":1}"#)
-        .await;
-    c.send("alpha", "meter-1", hex("04 00000009 50 000005dc")).await;
     c.send("alpha", "space-1", hex("01 00000001 50 01")).await;
     c.send("alpha", "space-2", hex("01 00000001 50 00")).await;
-    c.send("beta", "door-1", r#"{"seq":1,"type":"people","in":7,"out":0}"#)
-        .await;
-    eventually(20, "six readings stored", || async { c.readings().await >= 6 }).await;
+    c.send(
+        "beta",
+        "door-1",
+        r#"{"seq":1,"type":"people","in":7,"out":0}"#,
+    )
+    .await;
+    eventually(20, "six readings stored", || async {
+        c.readings().await >= 6
+    })
+    .await;
 
     for bucket in ["minute", "hour", "day"] {
         let path = format!("/api/v1/districts/alpha/stats?bucket={bucket}");
@@ -143,15 +162,26 @@ async fn stats_sum_readings_per_bucket_as_json_and_csv() {
     };
     for (accept, path) in [
         (None, "/api/v1/districts/alpha/stats?bucket=hour&format=csv"),
-        (Some("text/csv"), "/api/v1/districts/alpha/stats?bucket=hour"),
+        (
+            Some("text/csv"),
+            "/api/v1/districts/alpha/stats?bucket=hour",
+        ),
     ] {
         let response = csv(accept, path).await.unwrap();
         assert_eq!(response.status(), 200);
-        let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(kind.starts_with("text/csv"), "{kind}");
         let text = response.text().await.unwrap();
         let mut lines = text.lines();
-        assert!(lines.next().unwrap().starts_with("scope,bucket_start,people_in"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("scope,bucket_start,people_in")
+        );
         assert!(
             lines.any(|l| l.starts_with("alpha,") && l.contains(",5,2,3,1,")),
             "{text}"
@@ -179,7 +209,10 @@ async fn a_full_car_park_raises_an_alert_that_is_acknowledged_then_cleared() {
 
     eventually(20, "a parking_full alert", || async {
         let (_, list) = c.get(&c.city, "/api/v1/control/alerts").await;
-        list.as_array().unwrap().iter().any(|a| a["kind"] == "parking_full")
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "parking_full")
     })
     .await;
     let (_, list) = c.get(&c.city, "/api/v1/control/alerts").await;
@@ -193,7 +226,9 @@ async fn a_full_car_park_raises_an_alert_that_is_acknowledged_then_cleared() {
 
     // Still full: the rule raises nothing more while this one is open.
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    let (_, list) = c.get(&c.city, "/api/v1/control/alerts?district=alpha").await;
+    let (_, list) = c
+        .get(&c.city, "/api/v1/control/alerts?district=alpha")
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     let (_, overview) = c.get(&c.alpha, "/api/v1/control/overview").await;
     assert_eq!(overview["districts"][0]["alerts"]["critical"], 1);
@@ -209,18 +244,33 @@ async fn a_full_car_park_raises_an_alert_that_is_acknowledged_then_cleared() {
     let (status, acked) = c.post(&c.alpha, &ack).await;
     assert_eq!(status, 200, "{acked}");
     assert_eq!(acked["status"], "acknowledged");
-    assert!(acked["acknowledged_by"].as_str().unwrap().contains("district-operator of alpha"));
+    assert!(
+        acked["acknowledged_by"]
+            .as_str()
+            .unwrap()
+            .contains("district-operator of alpha")
+    );
     let (status, again) = c.post(&c.alpha, &ack).await;
     assert_eq!((status, again["code"].as_str()), (409, Some("alert_state")));
 
     let (status, cleared) = c.post(&c.city, &clear).await;
     assert_eq!(status, 200, "{cleared}");
     assert_eq!(cleared["status"], "cleared");
-    assert!(cleared["cleared_by"].as_str().unwrap().contains("city-admin"));
+    assert!(
+        cleared["cleared_by"]
+            .as_str()
+            .unwrap()
+            .contains("city-admin")
+    );
     let (_, all) = c
         .get(&c.city, "/api/v1/control/alerts?include_cleared=true")
         .await;
-    let stored = all.as_array().unwrap().iter().find(|a| a["id"] == id).unwrap();
+    let stored = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap();
     assert_eq!(stored["status"], "cleared");
 
     // A space frees up: the re-raised alert is cleared by its rule.
@@ -251,39 +301,51 @@ async fn a_full_car_park_raises_an_alert_that_is_acknowledged_then_cleared() {
 #[tokio::test]
 async fn emergency_broadcasts_issued_by_an_operator_show_as_alerts_until_withdrawn() {
     let c = Centre::start().await;
-    let issue = c
-        .t
-        .client
-        .post(c.t.url("/admin/v1/districts/beta/broadcasts"))
-        .bearer_auth(&c.beta)
-        .json(&serde_json::json!({"severity": "warning", "area": "riverside",
-            "text": "Storm warning: stay indoors", "ttl_seconds": 600}))
-        .send()
-        .await
-        .unwrap();
+    let issue =
+        c.t.client
+            .post(c.t.url("/admin/v1/districts/beta/broadcasts"))
+            .bearer_auth(&c.beta)
+            .json(
+                &serde_json::json!({"severity": "warning", "area": "riverside",
+            "text": "Storm warning: stay indoors", "ttl_seconds": 600}),
+            )
+            .send()
+            .await
+            .unwrap();
     assert_eq!(issue.status(), 201);
     let issued: Value = issue.json().await.unwrap();
     let id = issued[0]["id"].as_str().unwrap().to_owned();
     eventually(20, "the emergency alert", || async {
         let (_, list) = c.get(&c.beta, "/api/v1/control/alerts").await;
-        list.as_array().unwrap().iter().any(|a| a["kind"] == "emergency")
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "emergency")
     })
     .await;
     let (_, list) = c.get(&c.beta, "/api/v1/control/alerts").await;
     assert_eq!(list[0]["severity"], "warning");
     assert_eq!(list[0]["subject"], "riverside");
-    assert!(list[0]["message"].as_str().unwrap().contains("Storm warning"));
+    assert!(
+        list[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Storm warning")
+    );
     let (_, list) = c.get(&c.alpha, "/api/v1/control/alerts").await;
-    assert_eq!(list, serde_json::json!([]), "alpha's operator sees none of beta's");
+    assert_eq!(
+        list,
+        serde_json::json!([]),
+        "alpha's operator sees none of beta's"
+    );
 
-    let withdraw = c
-        .t
-        .client
-        .delete(c.t.url(&format!("/admin/v1/districts/beta/broadcasts/{id}")))
-        .bearer_auth(&c.beta)
-        .send()
-        .await
-        .unwrap();
+    let withdraw =
+        c.t.client
+            .delete(c.t.url(&format!("/admin/v1/districts/beta/broadcasts/{id}")))
+            .bearer_auth(&c.beta)
+            .send()
+            .await
+            .unwrap();
     assert_eq!(withdraw.status(), 200);
     eventually(20, "the emergency cleared", || async {
         let (_, list) = c.get(&c.beta, "/api/v1/control/alerts").await;
@@ -383,13 +445,24 @@ async fn operators_see_only_their_district_on_pages_and_apis() {
         .map(|d| d["district"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["alpha"]);
-    assert_eq!(overview["districts"][0]["deliveries_on_time_percent"], Value::Null);
+    assert_eq!(
+        overview["districts"][0]["deliveries_on_time_percent"],
+        Value::Null
+    );
     let refused = cookie_get("/api/v1/districts/beta/stats").await.unwrap();
     assert_eq!(refused.status(), 403);
-    let health: Value = cookie_get("/api/v1/control/health").await.unwrap().json().await.unwrap();
+    let health: Value = cookie_get("/api/v1/control/health")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health.as_array().unwrap().len(), 1);
     let plugins = health[0]["plugins"].as_array().unwrap();
-    assert!(plugins.iter().any(|p| p["plugin"] == "decoder-json"), "{health}");
+    assert!(
+        plugins.iter().any(|p| p["plugin"] == "decoder-json"),
+        "{health}"
+    );
     assert!(plugins.iter().all(|p| p["breaker"]["state"] == "closed"));
 
     for (token, path) in [
@@ -399,7 +472,11 @@ async fn operators_see_only_their_district_on_pages_and_apis() {
         (&c.beta, "/api/v1/control/stream?district=alpha"),
     ] {
         let (status, body) = c.get(token, path).await;
-        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{path}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("forbidden")),
+            "{path}"
+        );
     }
     let anonymous = c.t.client.get(c.t.url("/api/v1/control/alerts")).send();
     assert_eq!(anonymous.await.unwrap().status(), 401);
@@ -463,24 +540,30 @@ async fn wait_for_update(
 #[tokio::test]
 async fn the_live_stream_pushes_an_update_after_a_reading() {
     let mut c = Centre::start().await;
-    let mut response = c
-        .t
-        .client
-        .get(c.t.url("/api/v1/control/stream?district=alpha"))
-        .bearer_auth(&c.alpha)
-        .send()
-        .await
-        .unwrap();
+    let mut response =
+        c.t.client
+            .get(c.t.url("/api/v1/control/stream?district=alpha"))
+            .bearer_auth(&c.alpha)
+            .send()
+            .await
+            .unwrap();
     assert_eq!(response.status(), 200);
-    let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(kind.starts_with("text/event-stream"), "{kind}");
     let mut buffer = String::new();
     let first = wait_for_update(&mut response, &mut buffer, |_| true).await;
     assert_eq!(first["districts"][0]["district"], "alpha");
     assert_eq!(first["districts"][0]["people_in_district"], 0);
 
-    c.send("alpha", "door-1", r#"{"seq":3,"type":"people","in":9,"out":4}"#)
-        .await;
+    c.send(
+        "alpha",
+        "door-1",
+        r#"{"seq":3,"type":"people","in":9,"out":4}"#,
+    )
+    .await;
     let update = wait_for_update(&mut response, &mut buffer, |u| {
         u["districts"][0]["people_in_district"] == 5
     })

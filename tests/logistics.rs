@@ -119,7 +119,10 @@ fn deliveries(district: &str, tail: &str) -> String {
 /// The control centre's figures for `district`: (deliveries ended
 /// today, percent on time).
 async fn deliveries_today(t: &TestServer, district: &str) -> (Value, Value) {
-    let token = create_token(&t.server.plaza.storage, &Role::CityAdmin, "test").await.unwrap().secret;
+    let token = create_token(&t.server.plaza.storage, &Role::CityAdmin, "test")
+        .await
+        .unwrap()
+        .secret;
     let response = reqwest::Client::new()
         .get(t.url("/api/v1/control/overview"))
         .bearer_auth(token)
@@ -135,11 +138,19 @@ async fn deliveries_today(t: &TestServer, district: &str) -> (Value, Value) {
         .find(|d| d["district"] == district)
         .expect("the district is in the overview")
         .clone();
-    (card["deliveries_today"].clone(), card["deliveries_on_time_percent"].clone())
+    (
+        card["deliveries_today"].clone(),
+        card["deliveries_on_time_percent"].clone(),
+    )
 }
 
 /// Polls a delivery until `done` holds (or 15 s pass).
-async fn wait_for(t: &TestServer, district: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+async fn wait_for(
+    t: &TestServer,
+    district: &str,
+    id: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     let started = Instant::now();
     loop {
         let (status, body) = t.get_json(&deliveries(district, &format!("/{id}"))).await;
@@ -158,22 +169,45 @@ async fn quote_dispatch_deliver(database_url: Option<String>) {
     let file = logistics_file("fastest", 0.5);
     let t = TestServer::start_with_files(&config, &[("logistics.toml", &file)], database_url).await;
 
-    let (status, quote) = t.post_json(&deliveries("alpha", "/quotes"), &quote_body(None), None).await;
+    let (status, quote) = t
+        .post_json(&deliveries("alpha", "/quotes"), &quote_body(None), None)
+        .await;
     assert_eq!(status, 200, "{quote}");
-    assert_eq!((quote["zone"].as_str(), quote["sla"].as_str()), (Some("main-urban"), Some("instant")));
+    assert_eq!(
+        (quote["zone"].as_str(), quote["sla"].as_str()),
+        (Some("main-urban"), Some("instant"))
+    );
     assert_eq!(quote["failures"], json!([]), "{quote}");
-    assert_eq!(quote["offers"].as_array().unwrap().len(), 3, "express, economy, riders");
+    assert_eq!(
+        quote["offers"].as_array().unwrap().len(),
+        3,
+        "express, economy, riders"
+    );
     assert_eq!(quote["pick"]["courier"], "flash", "{quote}");
-    assert!(quote["pick"]["offer_id"].as_str().unwrap().starts_with("express-"));
+    assert!(
+        quote["pick"]["offer_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("express-")
+    );
 
     let body = json!({ "quote_id": quote["id"] });
     let key = Some("dispatch-1");
     let (status, first) = t.post_json(&deliveries("alpha", ""), &body, key).await;
     assert_eq!(status, 201, "{first}");
     assert_eq!(first["courier"], "flash");
-    assert!(first["courier_reference"].as_str().unwrap().starts_with("dlv-"));
+    assert!(
+        first["courier_reference"]
+            .as_str()
+            .unwrap()
+            .starts_with("dlv-")
+    );
     let (status, again) = t.post_json(&deliveries("alpha", ""), &body, key).await;
-    assert_eq!((status, &again["id"]), (201, &first["id"]), "a retried dispatch books once");
+    assert_eq!(
+        (status, &again["id"]),
+        (201, &first["id"]),
+        "a retried dispatch books once"
+    );
 
     let id = first["id"].as_str().unwrap();
     let done = wait_for(&t, "alpha", id, |d| d["status"] == "delivered").await;
@@ -183,11 +217,32 @@ async fn quote_dispatch_deliver(database_url: Option<String>) {
         .iter()
         .map(|e| e["status"].as_str().unwrap())
         .collect();
-    assert_eq!(history, ["assigning", "picked-up", "in-transit", "delivered"], "{done}");
-    assert_eq!((&done["breach"], &done["claim"]), (&Value::Null, &Value::Null));
-    assert_eq!(deliveries_today(&t, "alpha").await, (json!(1), json!(100.0)), "one delivery, on time");
-    let (status, body) = t.post_json(&deliveries("alpha", &format!("/{id}/cancel")), &json!({}), None).await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("delivery_state")), "{body}");
+    assert_eq!(
+        history,
+        ["assigning", "picked-up", "in-transit", "delivered"],
+        "{done}"
+    );
+    assert_eq!(
+        (&done["breach"], &done["claim"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(
+        deliveries_today(&t, "alpha").await,
+        (json!(1), json!(100.0)),
+        "one delivery, on time"
+    );
+    let (status, body) = t
+        .post_json(
+            &deliveries("alpha", &format!("/{id}/cancel")),
+            &json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("delivery_state")),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,20 +277,42 @@ async fn the_pick_rule_takes_the_cheapest_or_the_fastest_offer_that_meets_the_de
     let pick = |district: &'static str, sla: &'static str| {
         let t = &t;
         async move {
-            let (status, quote) =
-                t.post_json(&deliveries(district, "/quotes"), &quote_body(Some(sla)), None).await;
+            let (status, quote) = t
+                .post_json(
+                    &deliveries(district, "/quotes"),
+                    &quote_body(Some(sla)),
+                    None,
+                )
+                .await;
             assert_eq!(status, 200, "{quote}");
             let pick = &quote["pick"];
-            (pick["courier"].as_str().unwrap().to_owned(), pick["offer_id"].as_str().unwrap().to_owned(), quote)
+            (
+                pick["courier"].as_str().unwrap().to_owned(),
+                pick["offer_id"].as_str().unwrap().to_owned(),
+                quote,
+            )
         }
     };
     let (courier, _, quote) = pick("cheap", "instant").await;
     assert_eq!(courier, "riders", "cheapest: {quote}");
     let (courier, offer, quote) = pick("quick", "instant").await;
-    assert_eq!((courier.as_str(), &offer[..8]), ("flash", "express-"), "fastest: {quote}");
+    assert_eq!(
+        (courier.as_str(), &offer[..8]),
+        ("flash", "express-"),
+        "fastest: {quote}"
+    );
     let (courier, offer, quote) = pick("cheap", "rush").await;
-    assert_eq!((courier.as_str(), &offer[..8]), ("flash", "economy-"), "{quote}");
-    let riders = quote["offers"].as_array().unwrap().iter().find(|o| o["courier"] == "riders").unwrap();
+    assert_eq!(
+        (courier.as_str(), &offer[..8]),
+        ("flash", "economy-"),
+        "{quote}"
+    );
+    let riders = quote["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["courier"] == "riders")
+        .unwrap();
     assert_eq!(riders["meets_deadline"], false, "{quote}");
 }
 
@@ -269,14 +346,28 @@ async fn a_late_delivery_of_an_order_opens_a_claim_paid_from_the_guarantee_fund(
          kind = \"payment\"\npath = \"{}\"",
         plugin("payment_sim.wasm").display()
     );
-    let config = district("alpha", "logistics.toml", &sim.url(), &grant(&sim), &payment);
+    let config = district(
+        "alpha",
+        "logistics.toml",
+        &sim.url(),
+        &grant(&sim),
+        &payment,
+    );
     // `rush` is 1.2 s; the courier promises ~0.6 s but meets traffic.
     let file = logistics_file("fastest", 0.02);
-    let files = [("logistics.toml", file.as_str()), ("commerce.toml", COMMERCE)];
+    let files = [
+        ("logistics.toml", file.as_str()),
+        ("commerce.toml", COMMERCE),
+    ];
     let t = TestServer::start_with_files(&config, &files, None).await;
     let http = reqwest::Client::new();
     let sim_conditions = format!("{}/v1/conditions", sim.url());
-    let put = http.put(&sim_conditions).json(&json!({ "delay_ms": 2500 })).send().await.unwrap();
+    let put = http
+        .put(&sim_conditions)
+        .json(&json!({ "delay_ms": 2500 }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(put.status(), 200);
 
     let address = "18 Guanyinqiao Pedestrian Street";
@@ -284,19 +375,48 @@ async fn a_late_delivery_of_an_order_opens_a_claim_paid_from_the_guarantee_fund(
     let order = json!({ "items": [{ "item": "pot-base", "quantity": 1 }],
         "fulfilment": "delivery", "delivery_address": address });
     let send = |path: String, body: Value| {
-        http.post(t.url(&path)).header("x-shopper-id", "shopper-1").json(&body).send()
+        http.post(t.url(&path))
+            .header("x-shopper-id", "shopper-1")
+            .json(&body)
+            .send()
     };
-    let placed: Value = send(orders.into(), order).await.unwrap().json().await.unwrap();
+    let placed: Value = send(orders.into(), order)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let order_id = placed["order"]["id"].as_str().unwrap().to_owned();
-    let paid = send(format!("{orders}/{order_id}/pay"), json!({ "method": "tok_ok" })).await.unwrap();
+    let paid = send(
+        format!("{orders}/{order_id}/pay"),
+        json!({ "method": "tok_ok" }),
+    )
+    .await
+    .unwrap();
     assert_eq!(paid.status(), 200);
 
-    let (status, quote) = t.post_json(&deliveries("alpha", "/quotes"), &quote_body(Some("rush")), None).await;
+    let (status, quote) = t
+        .post_json(
+            &deliveries("alpha", "/quotes"),
+            &quote_body(Some("rush")),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{quote}");
     let dispatch = json!({ "quote_id": quote["id"], "order_id": order_id });
     let (status, body) = t.post_json(&deliveries("alpha", ""), &dispatch, None).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")), "{body}");
-    let token = t.server.plaza.commerce.issue_merchant_token("alpha", "hotpot").await.unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("unauthorized")),
+        "{body}"
+    );
+    let token = t
+        .server
+        .plaza
+        .commerce
+        .issue_merchant_token("alpha", "hotpot")
+        .await
+        .unwrap();
     let response = http
         .post(t.url(&deliveries("alpha", "")))
         .bearer_auth(&token)
@@ -311,17 +431,37 @@ async fn a_late_delivery_of_an_order_opens_a_claim_paid_from_the_guarantee_fund(
     let late = wait_for(&t, "alpha", id, |d| !d["claim"].is_null()).await;
     assert_eq!(late["breach"], "late", "{late}");
     let claim = &late["claim"];
-    assert_eq!((claim["status"].as_str(), claim["amount"].as_i64()), (Some("paid"), Some(700)), "{late}");
+    assert_eq!(
+        (claim["status"].as_str(), claim["amount"].as_i64()),
+        (Some("paid"), Some(700)),
+        "{late}"
+    );
     let (_, fund) = t.get_json("/api/v1/districts/alpha/commerce/fund").await;
-    assert_eq!((fund["balance"].as_i64(), fund["paid_out"].as_i64()), (Some(99_300), Some(700)), "{fund}");
+    assert_eq!(
+        (fund["balance"].as_i64(), fund["paid_out"].as_i64()),
+        (Some(99_300), Some(700)),
+        "{fund}"
+    );
     let (_, claims) = t.get_json(&deliveries("alpha", "/claims")).await;
-    assert_eq!(claims[0]["commerce_claim_id"], claim["commerce_claim_id"], "{claims}");
+    assert_eq!(
+        claims[0]["commerce_claim_id"], claim["commerce_claim_id"],
+        "{claims}"
+    );
 
     wait_for(&t, "alpha", id, |d| d["status"] == "delivered").await;
-    assert_eq!(deliveries_today(&t, "alpha").await, (json!(1), json!(0.0)), "one delivery, late");
+    assert_eq!(
+        deliveries_today(&t, "alpha").await,
+        (json!(1), json!(0.0)),
+        "one delivery, late"
+    );
     let started = Instant::now();
     loop {
-        let response = http.get(t.url(&format!("{orders}/{order_id}"))).header("x-shopper-id", "shopper-1").send().await.unwrap();
+        let response = http
+            .get(t.url(&format!("{orders}/{order_id}")))
+            .header("x-shopper-id", "shopper-1")
+            .send()
+            .await
+            .unwrap();
         let order: Value = response.json().await.unwrap();
         if order["order"]["status"] == "delivered" {
             assert_eq!(order["order"]["claimed"], 700, "{order}");
@@ -342,14 +482,22 @@ async fn a_courier_calling_outside_its_allow_list_is_refused_and_the_other_still
     let file = logistics_file("cheapest", 0.5);
     let t = TestServer::start_with_files(&config, &[("logistics.toml", &file)], None).await;
 
-    let (status, quote) = t.post_json(&deliveries("alpha", "/quotes"), &quote_body(None), None).await;
+    let (status, quote) = t
+        .post_json(&deliveries("alpha", "/quotes"), &quote_body(None), None)
+        .await;
     assert_eq!(status, 200, "{quote}");
     let failures = quote["failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1, "{quote}");
     assert_eq!(failures[0]["courier"], "flash");
-    assert!(failures[0]["reason"].as_str().unwrap().contains("Denied"), "{quote}");
+    assert!(
+        failures[0]["reason"].as_str().unwrap().contains("Denied"),
+        "{quote}"
+    );
     let offers = quote["offers"].as_array().unwrap();
-    assert!(!offers.is_empty() && offers.iter().all(|o| o["courier"] == "riders"), "{quote}");
+    assert!(
+        !offers.is_empty() && offers.iter().all(|o| o["courier"] == "riders"),
+        "{quote}"
+    );
     assert_eq!(quote["pick"]["courier"], "riders");
 }
 
@@ -376,36 +524,83 @@ async fn bad_delivery_requests_get_4xx_json_naming_the_problem() {
         (quotes.clone(), no_size, 400, "invalid_body"),
         (quotes.clone(), heavy, 400, "invalid_request"),
         (quotes.clone(), far, 422, "outside_delivery_area"),
-        (quotes.clone(), quote_body(Some("24h")), 422, "sla_not_offered"),
-        (deliveries("nowhere", "/quotes"), quote_body(None), 404, "unknown_district"),
-        (deliveries("beta", "/quotes"), quote_body(None), 404, "no_logistics"),
-        (deliveries("alpha", ""), json!({ "quote_id": "quo_missing" }), 404, "unknown_quote"),
-        (deliveries("alpha", ""), json!({ "quote": "x" }), 400, "invalid_body"),
+        (
+            quotes.clone(),
+            quote_body(Some("24h")),
+            422,
+            "sla_not_offered",
+        ),
+        (
+            deliveries("nowhere", "/quotes"),
+            quote_body(None),
+            404,
+            "unknown_district",
+        ),
+        (
+            deliveries("beta", "/quotes"),
+            quote_body(None),
+            404,
+            "no_logistics",
+        ),
+        (
+            deliveries("alpha", ""),
+            json!({ "quote_id": "quo_missing" }),
+            404,
+            "unknown_quote",
+        ),
+        (
+            deliveries("alpha", ""),
+            json!({ "quote": "x" }),
+            400,
+            "invalid_body",
+        ),
     ];
     for (path, body, status, code) in cases {
         let (got, reply) = t.post_json(&path, &body, None).await;
-        assert_eq!((got, reply["code"].as_str()), (status, Some(code)), "{path} {body}: {reply}");
+        assert_eq!(
+            (got, reply["code"].as_str()),
+            (status, Some(code)),
+            "{path} {body}: {reply}"
+        );
         assert!(reply["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     let (status, reply) = t.get_json(&deliveries("alpha", "/dlv_missing")).await;
-    assert_eq!((status, reply["code"].as_str()), (404, Some("unknown_delivery")));
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (404, Some("unknown_delivery"))
+    );
 
     let (_, quote) = t.post_json(&quotes, &quote_body(None), None).await;
-    let choice = json!({ "quote_id": quote["id"], "offer": { "courier": "riders", "offer_id": "nope" } });
+    let choice =
+        json!({ "quote_id": quote["id"], "offer": { "courier": "riders", "offer_id": "nope" } });
     let (status, reply) = t.post_json(&deliveries("alpha", ""), &choice, None).await;
-    assert_eq!((status, reply["code"].as_str()), (422, Some("no_offer")), "{reply}");
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (422, Some("no_offer")),
+        "{reply}"
+    );
 }
 
 #[test]
 fn a_bad_logistics_file_is_refused_naming_the_file_and_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("plaza.toml");
-    std::fs::write(&config, "[[district]]\nid = \"alpha\"\nname = \"A\"\nlogistics = \"l.toml\"\n").unwrap();
+    std::fs::write(
+        &config,
+        "[[district]]\nid = \"alpha\"\nname = \"A\"\nlogistics = \"l.toml\"\n",
+    )
+    .unwrap();
     let cases = [
         (logistics_file("nearest", 1.0), "pick"),
         (logistics_file("cheapest", -1.0), "sla[1].minutes"),
-        (logistics_file("cheapest", 1.0).replace("sla = [\"24h\"]", "sla = [\"48h\"]"), "zone[1].sla[0]"),
-        (logistics_file("cheapest", 1.0).replace("radius_km = 60.0", "radius_km = 0.0"), "zone[1].radius_km"),
+        (
+            logistics_file("cheapest", 1.0).replace("sla = [\"24h\"]", "sla = [\"48h\"]"),
+            "zone[1].sla[0]",
+        ),
+        (
+            logistics_file("cheapest", 1.0).replace("radius_km = 60.0", "radius_km = 0.0"),
+            "zone[1].radius_km",
+        ),
     ];
     for (text, key) in cases {
         std::fs::write(dir.path().join("l.toml"), text).unwrap();

@@ -7,8 +7,8 @@
 //! [`outbound`](crate::outbound), where the plugin's grants allow.
 
 pub use crate::bindings::logistics::exports::plaza::district::couriers::{
-    CourierError, DeliveryStatus, DispatchRequest, Offer, Parcel, ParcelSize, Place,
-    QuoteRequest, Tracking,
+    CourierError, DeliveryStatus, DispatchRequest, Offer, Parcel, ParcelSize, Place, QuoteRequest,
+    Tracking,
 };
 
 /// What a courier plugin implements.

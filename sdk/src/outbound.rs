@@ -13,8 +13,8 @@
 //! ```
 
 use crate::bindings::endpoint::wasi::http::outgoing_handler;
-use crate::bindings::endpoint::wasi::http::types::{Fields, OutgoingBody, OutgoingRequest, Scheme};
 pub use crate::bindings::endpoint::wasi::http::types::Method;
+use crate::bindings::endpoint::wasi::http::types::{Fields, OutgoingBody, OutgoingRequest, Scheme};
 
 /// An answer from another server.
 #[derive(Debug, Clone)]

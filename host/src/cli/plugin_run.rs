@@ -456,7 +456,9 @@ async fn courier_call(
     if fixture.call.as_deref() != Some("self-check") {
         bail!("a logistics fixture needs \"call\": \"self-check\"");
     }
-    Ok(self_check_json(runtime::courier_self_check(runtime, plugin).await?))
+    Ok(self_check_json(
+        runtime::courier_self_check(runtime, plugin).await?,
+    ))
 }
 
 async fn public_service_call(

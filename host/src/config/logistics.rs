@@ -148,7 +148,10 @@ fn validate(data: &LogisticsData) -> Result<(), (String, String)> {
         let at = format!("zone[{z}]");
         check_id(&format!("{at}.id"), &zone.id)?;
         if !zones.insert(zone.id.as_str()) {
-            return Err((format!("{at}.id"), format!("{:?} is defined twice", zone.id)));
+            return Err((
+                format!("{at}.id"),
+                format!("{:?} is defined twice", zone.id),
+            ));
         }
         if zone.name.trim().is_empty() {
             return Err((format!("{at}.name"), "must not be empty".into()));

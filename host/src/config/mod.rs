@@ -31,8 +31,8 @@ pub use facilities::{
     DAY_KEYS, DayHours, FACILITY_KINDS, FacilitiesData, FacilityData, load_facilities,
 };
 pub(crate) use load::MAX_MEMORY_MIB;
-pub use logistics::{LogisticsData, PickRule, Point, SlaClass, Zone, load_logistics};
 pub use load::{ConfigError, PluginArtifact, load, parse_public_key, read_plugin};
+pub use logistics::{LogisticsData, PickRule, Point, SlaClass, Zone, load_logistics};
 pub use model::{
     BreakerConfig, DistrictConfig, Grants, Limits, PlazaConfig, PluginConfig, PluginKind,
     RuntimeConfig, ServerConfig, StorageConfig,

@@ -215,7 +215,17 @@ impl ControlCentre {
                 "warning"
             };
             let key = format!("parking_full:{}:{}", d.id, park.car_park);
-            let alert = full.then(|| new_alert(d, &key, "parking_full", severity, &park.car_park, message, now));
+            let alert = full.then(|| {
+                new_alert(
+                    d,
+                    &key,
+                    "parking_full",
+                    severity,
+                    &park.car_park,
+                    message,
+                    now,
+                )
+            });
             out.push(Verdict { key, alert });
         }
 
@@ -224,16 +234,35 @@ impl ControlCentre {
         let flows = store
             .flows(&d.id, "minute", since, window * 2, since, now + 1)
             .await?;
-        let people: i64 = flows.iter().filter(|f| f.kind == "people").map(|f| f.entered).sum();
-        let kwh: f64 = flows.iter().filter(|f| f.kind == "energy").map(|f| f.kwh).sum();
+        let people: i64 = flows
+            .iter()
+            .filter(|f| f.kind == "people")
+            .map(|f| f.entered)
+            .sum();
+        let kwh: f64 = flows
+            .iter()
+            .filter(|f| f.kind == "energy")
+            .map(|f| f.kwh)
+            .sum();
         let minutes = config.window_minutes;
 
         let key = format!("footfall_surge:{}", d.id);
         let surge = people >= config.footfall_surge_people;
-        let message =
-            format!("{people} people entered in the last {minutes} minutes (threshold {})",
-                config.footfall_surge_people);
-        let alert = surge.then(|| new_alert(d, &key, "footfall_surge", "warning", "entrances", message, now));
+        let message = format!(
+            "{people} people entered in the last {minutes} minutes (threshold {})",
+            config.footfall_surge_people
+        );
+        let alert = surge.then(|| {
+            new_alert(
+                d,
+                &key,
+                "footfall_surge",
+                "warning",
+                "entrances",
+                message,
+                now,
+            )
+        });
         out.push(Verdict { key, alert });
 
         let key = format!("energy_spike:{}", d.id);
@@ -242,7 +271,8 @@ impl ControlCentre {
             "{kwh:.1} kWh used in the last {minutes} minutes (threshold {})",
             config.energy_spike_kwh
         );
-        let alert = spike.then(|| new_alert(d, &key, "energy_spike", "warning", "meters", message, now));
+        let alert =
+            spike.then(|| new_alert(d, &key, "energy_spike", "warning", "meters", message, now));
         out.push(Verdict { key, alert });
         Ok(out)
     }
@@ -256,25 +286,32 @@ impl ControlCentre {
                 HealthState::Failing => {
                     let breaker = self.inner.runtime.breaker_status(&d.id, &id);
                     let calls = self.inner.metrics.call_stats.snapshot(&d.id, &id);
-                    let (severity, message) = if breaker.state
-                        == crate::runtime::BreakerState::Closed
-                    {
-                        let m = format!(
-                            "plugin {id} failed {} of its last {} calls",
-                            calls.recent_failures, calls.recent_calls
-                        );
-                        ("warning", m)
-                    } else {
-                        let m = format!(
-                            "plugin {id}: circuit breaker {} after repeated failures",
-                            serde_json::to_value(breaker.state)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_owned))
-                                .unwrap_or_default()
-                        );
-                        ("critical", m)
-                    };
-                    Some(new_alert(d, &key, "plugin_failing", severity, &id, message, now))
+                    let (severity, message) =
+                        if breaker.state == crate::runtime::BreakerState::Closed {
+                            let m = format!(
+                                "plugin {id} failed {} of its last {} calls",
+                                calls.recent_failures, calls.recent_calls
+                            );
+                            ("warning", m)
+                        } else {
+                            let m = format!(
+                                "plugin {id}: circuit breaker {} after repeated failures",
+                                serde_json::to_value(breaker.state)
+                                    .ok()
+                                    .and_then(|v| v.as_str().map(str::to_owned))
+                                    .unwrap_or_default()
+                            );
+                            ("critical", m)
+                        };
+                    Some(new_alert(
+                        d,
+                        &key,
+                        "plugin_failing",
+                        severity,
+                        &id,
+                        message,
+                        now,
+                    ))
                 }
                 _ => None,
             };

@@ -14,12 +14,12 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
-/// Topic of an emergency broadcast, as public services publish it.
-pub use crate::domain::public_services::ISSUED_TOPIC as EMERGENCY_TOPIC;
 /// Topic of an emergency broadcast's end.
 pub use crate::domain::public_services::CLEARED_TOPIC as EMERGENCY_CLEARED_TOPIC;
 /// Only the host itself may broadcast emergencies.
 use crate::domain::public_services::HOST_PUBLISHER as PUBLISHER;
+/// Topic of an emergency broadcast, as public services publish it.
+pub use crate::domain::public_services::ISSUED_TOPIC as EMERGENCY_TOPIC;
 
 #[derive(Debug, Deserialize)]
 struct Broadcast {
@@ -73,7 +73,10 @@ pub(super) async fn handle(store: &ControlStore, event: &Event) -> Result<Handle
         return Ok(Handled::Ignored);
     }
     let bad = |e: serde_json::Error| {
-        ControlError::InvalidQuery(format!("emergency event {:?} is malformed: {e}", event.topic))
+        ControlError::InvalidQuery(format!(
+            "emergency event {:?} is malformed: {e}",
+            event.topic
+        ))
     };
     match event.topic.as_str() {
         EMERGENCY_TOPIC => {
@@ -85,7 +88,11 @@ pub(super) async fn handle(store: &ControlStore, event: &Event) -> Result<Handle
                 rule_key: rule_key(&b.id),
                 kind: "emergency".into(),
                 severity: severity(&b.severity).into(),
-                subject: if b.area.is_empty() { "district".into() } else { b.area },
+                subject: if b.area.is_empty() {
+                    "district".into()
+                } else {
+                    b.area
+                },
                 message: format!("{}{by}{}", b.text, b.issued_by),
                 at: now_ms(),
             };
@@ -100,10 +107,12 @@ pub(super) async fn handle(store: &ControlStore, event: &Event) -> Result<Handle
         EMERGENCY_CLEARED_TOPIC => {
             let c: Cleared = serde_json::from_slice(&event.payload).map_err(bad)?;
             let by = "emergency broadcast cleared";
-            Ok(match store.clear_rule(&rule_key(&c.id), by, now_ms()).await? {
-                Some(_) => Handled::Cleared(c.id),
-                None => Handled::Unchanged,
-            })
+            Ok(
+                match store.clear_rule(&rule_key(&c.id), by, now_ms()).await? {
+                    Some(_) => Handled::Cleared(c.id),
+                    None => Handled::Unchanged,
+                },
+            )
         }
         _ => Ok(Handled::Ignored),
     }
@@ -148,7 +157,10 @@ fn expire_later(control: ControlCentre, event: &Event, at: i64) {
         let wait = (at - now_ms()).max(0) as u64;
         tokio::time::sleep(Duration::from_millis(wait)).await;
         let store = control.inner.storage.control();
-        match store.clear_rule(&rule_key(&b.id), "emergency expired", now_ms()).await {
+        match store
+            .clear_rule(&rule_key(&b.id), "emergency expired", now_ms())
+            .await
+        {
             Ok(Some(_)) => control.notify_alerts(),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "failed to clear an expired emergency"),

@@ -17,11 +17,26 @@ pub struct Asset {
 /// The embedded asset called `name`, if any.
 pub fn asset(name: &str) -> Option<Asset> {
     let (content_type, body) = match name {
-        "control.css" => ("text/css; charset=utf-8", include_str!("../../assets/control/control.css")),
-        "control.js" => ("text/javascript; charset=utf-8", include_str!("../../assets/control/control.js")),
-        "charts.js" => ("text/javascript; charset=utf-8", include_str!("../../assets/control/charts.js")),
-        "city.js" => ("text/javascript; charset=utf-8", include_str!("../../assets/control/city.js")),
-        "district.js" => ("text/javascript; charset=utf-8", include_str!("../../assets/control/district.js")),
+        "control.css" => (
+            "text/css; charset=utf-8",
+            include_str!("../../assets/control/control.css"),
+        ),
+        "control.js" => (
+            "text/javascript; charset=utf-8",
+            include_str!("../../assets/control/control.js"),
+        ),
+        "charts.js" => (
+            "text/javascript; charset=utf-8",
+            include_str!("../../assets/control/charts.js"),
+        ),
+        "city.js" => (
+            "text/javascript; charset=utf-8",
+            include_str!("../../assets/control/city.js"),
+        ),
+        "district.js" => (
+            "text/javascript; charset=utf-8",
+            include_str!("../../assets/control/district.js"),
+        ),
         _ => return None,
     };
     Some(Asset { content_type, body })
@@ -92,13 +107,7 @@ pub fn city_page(principal: &Principal) -> String {
         <section class=\"panel\"><h2>Open alerts</h2><div id=\"alerts\">\
         <p class=\"muted\">No open alerts.</p></div></section>\
         <section class=\"panel\"><h2>Plugin health</h2><div id=\"health\"></div></section>";
-    shell(
-        "City overview",
-        "city",
-        "",
-        &signed_in(principal),
-        body,
-    )
+    shell("City overview", "city", "", &signed_in(principal), body)
 }
 
 /// One district's page: live figures, charts over time, alerts, plugins.

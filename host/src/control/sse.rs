@@ -63,8 +63,7 @@ impl ControlCentre {
         &self,
         who: Principal,
         district: Option<String>,
-    ) -> Result<impl Stream<Item = Result<Update, ControlError>> + Send + use<>, ControlError>
-    {
+    ) -> Result<impl Stream<Item = Result<Update, ControlError>> + Send + use<>, ControlError> {
         if let Some(d) = &district {
             self.district(&who, d)?;
         }

@@ -125,7 +125,9 @@ fn span(query: &StatsQuery, utc_offset_minutes: i32) -> Result<Span, ControlErro
     let until = query.to.map_or_else(now_ms, |t| t.timestamp_millis());
     let from = query
         .from
-        .map_or(until - query.bucket.default_span_ms(), |t| t.timestamp_millis());
+        .map_or(until - query.bucket.default_span_ms(), |t| {
+            t.timestamp_millis()
+        });
     if from >= until {
         return Err(ControlError::InvalidQuery("from must be before to".into()));
     }

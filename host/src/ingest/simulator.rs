@@ -261,7 +261,8 @@ impl Fleet {
                 // at peaks and empties at night but is never negative.
                 let entered = round_at_random(r1 * 12.0 * busy, r3);
                 let leaving = f64::from(device.inside) * 0.2 * r2;
-                let exited = round_at_random(leaving, 1.0 - r3).min(u16::try_from(device.inside).unwrap_or(u16::MAX));
+                let exited = round_at_random(leaving, 1.0 - r3)
+                    .min(u16::try_from(device.inside).unwrap_or(u16::MAX));
                 device.inside = device.inside + u32::from(entered) - u32::from(exited);
                 Sim::Flow(2, entered, exited)
             }

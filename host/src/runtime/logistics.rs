@@ -143,7 +143,10 @@ fn check_reply(reply: Reply) -> Result<Reply, PluginFailure> {
                     return bad(format!("offer {:?} with fee {}", o.offer_id, o.fee));
                 }
                 if o.currency.len() != 3 {
-                    return bad(format!("offer {:?} in currency {:?}", o.offer_id, o.currency));
+                    return bad(format!(
+                        "offer {:?} in currency {:?}",
+                        o.offer_id, o.currency
+                    ));
                 }
             }
             Ok(Reply::Offers(Ok(offers)))

@@ -50,9 +50,9 @@ pub use decoder::{
 pub use error::{PluginError, PluginFailure};
 pub use limits::ResolvedLimits;
 pub use logistics::{
-    CourierError, CourierOffer, CourierResult, DeliveryStatus, DispatchRequest, Parcel,
-    ParcelSize, Place, QuoteRequest, Tracking, courier_cancel, courier_dispatch,
-    courier_error_text, courier_quote, courier_self_check, courier_track,
+    CourierError, CourierOffer, CourierResult, DeliveryStatus, DispatchRequest, Parcel, ParcelSize,
+    Place, QuoteRequest, Tracking, courier_cancel, courier_dispatch, courier_error_text,
+    courier_quote, courier_self_check, courier_track,
 };
 pub use payment::{
     CreateRequest, Payment, PaymentError, PaymentResult, PaymentStatus, RefundRequest,

@@ -121,9 +121,7 @@ struct Flash;
 
 impl Courier for Flash {
     fn quote(request: QuoteRequest) -> Result<Vec<Offer>, CourierError> {
-        let place = |p: &plaza_sdk::logistics::Place| {
-            json!({ "address": p.address, "lat": p.lat, "lon": p.lon })
-        };
+        let place = |p: &plaza_sdk::logistics::Place| json!({ "address": p.address, "lat": p.lat, "lon": p.lon });
         let body = json!({
             "distance_meters": request.distance_meters,
             "weight_grams": request.parcel.weight_grams,

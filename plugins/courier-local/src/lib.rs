@@ -85,15 +85,15 @@ impl StoredDelivery {
         let (status, at, detail) = if let Some(at) = self.cancelled_at {
             (DeliveryStatus::Cancelled, at, "cancelled on request")
         } else if now >= self.delivered_at {
-            (
-                DeliveryStatus::Delivered,
-                self.delivered_at,
-                "handed over",
-            )
+            (DeliveryStatus::Delivered, self.delivered_at, "handed over")
         } else if now >= self.in_transit_at {
             (DeliveryStatus::InTransit, self.in_transit_at, "on the way")
         } else if now >= self.picked_up_at {
-            (DeliveryStatus::PickedUp, self.picked_up_at, "parcel collected")
+            (
+                DeliveryStatus::PickedUp,
+                self.picked_up_at,
+                "parcel collected",
+            )
         } else {
             (
                 DeliveryStatus::Assigning,
@@ -115,7 +115,9 @@ fn unavailable(e: impl std::fmt::Debug) -> CourierError {
 
 fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Result<Option<T>, CourierError> {
     match kv::get(key).map_err(unavailable)? {
-        Some(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(unavailable),
+        Some(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(unavailable),
         None => Ok(None),
     }
 }
@@ -171,7 +173,8 @@ impl Courier for LocalRiders {
             return Err(CourierError::NotServed(why));
         }
         let heavy_kg = i64::from(parcel.weight_grams.saturating_sub(5_000).div_ceil(1000));
-        let fee = s.base_fee + (km * s.fee_per_km as f64).ceil() as i64 + heavy_kg * s.fee_per_kg_above_5;
+        let fee =
+            s.base_fee + (km * s.fee_per_km as f64).ceil() as i64 + heavy_kg * s.fee_per_kg_above_5;
         let now = clock::now_ms();
         let pickup_ms = (s.pickup_seconds * 1000.0) as i64;
         let ride_ms = (km * s.seconds_per_km * 1000.0).max(1000.0) as i64;
@@ -248,7 +251,12 @@ impl Courier for LocalRiders {
         if s.base_fee < 0 || s.fee_per_km < 0 || s.fee_per_kg_above_5 < 0 {
             return Err("fees must not be negative".into());
         }
-        let times = [s.pickup_seconds, s.seconds_per_km, s.offer_ttl_seconds, s.max_km];
+        let times = [
+            s.pickup_seconds,
+            s.seconds_per_km,
+            s.offer_ttl_seconds,
+            s.max_km,
+        ];
         if times.iter().any(|t| !t.is_finite() || *t <= 0.0) {
             return Err(
                 "pickup_seconds, seconds_per_km, offer_ttl_seconds and max_km must be above 0"

@@ -93,10 +93,15 @@ impl LogisticsService {
             breach: None,
             created_at: now,
         };
-        self.store.insert_delivery(&row).await.map_err(|e| match e.into() {
-            LogisticsError::OrderBusy(_) => LogisticsError::OrderBusy(order_id.unwrap_or_default()),
-            other => other,
-        })?;
+        self.store
+            .insert_delivery(&row)
+            .await
+            .map_err(|e| match e.into() {
+                LogisticsError::OrderBusy(_) => {
+                    LogisticsError::OrderBusy(order_id.unwrap_or_default())
+                }
+                other => other,
+            })?;
 
         let mut refusals = Vec::new();
         for offer in &candidates {
@@ -229,8 +234,9 @@ impl LogisticsService {
             })
             .collect();
         let claim = self.store.claim_of(id).await?.map(claim_view);
-        let asked: QuoteRequestBody = serde_json::from_str(&row.request)
-            .map_err(|e| LogisticsError::InvalidRequest(format!("stored request unreadable: {e}")))?;
+        let asked: QuoteRequestBody = serde_json::from_str(&row.request).map_err(|e| {
+            LogisticsError::InvalidRequest(format!("stored request unreadable: {e}"))
+        })?;
         Ok(DeliveryView {
             id: row.id,
             district: row.district,
@@ -270,7 +276,11 @@ impl LogisticsService {
             .collect())
     }
 
-    pub(super) async fn row(&self, district: &str, id: &str) -> Result<DeliveryRow, LogisticsError> {
+    pub(super) async fn row(
+        &self,
+        district: &str,
+        id: &str,
+    ) -> Result<DeliveryRow, LogisticsError> {
         self.store
             .delivery(district, id)
             .await?

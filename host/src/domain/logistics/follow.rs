@@ -148,7 +148,11 @@ impl LogisticsService {
                 "delivery {} was not delivered within its {} SLA (deadline {})",
                 row.id, row.sla, row.deadline
             ),
-            _ => format!("delivery {} failed: {}", row.id, row.detail.as_deref().unwrap_or("")),
+            _ => format!(
+                "delivery {} failed: {}",
+                row.id,
+                row.detail.as_deref().unwrap_or("")
+            ),
         };
         let mut claim = LogisticsClaimRow {
             id: random_id("lcl_", 8),

@@ -16,9 +16,9 @@ pub(super) fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// The first zone of `data` whose circle holds `(lat, lon)`.
 pub(super) fn zone_of(data: &LogisticsData, lat: f64, lon: f64) -> Option<&Zone> {
-    data.zones.iter().find(|z| {
-        distance_m((z.center.lat, z.center.lon), (lat, lon)) <= z.radius_km * 1000.0
-    })
+    data.zones
+        .iter()
+        .find(|z| distance_m((z.center.lat, z.center.lon), (lat, lon)) <= z.radius_km * 1000.0)
 }
 
 #[cfg(test)]

@@ -82,10 +82,7 @@ impl LogisticsService {
         let sla = setup.data.sla(&sla_id).expect("zones name defined classes");
         let now = now_ms();
         let deadline = now + (sla.minutes * 60_000.0) as i64;
-        let distance = geo::distance_m(
-            (request.pickup.lat, request.pickup.lon),
-            (lat, lon),
-        );
+        let distance = geo::distance_m((request.pickup.lat, request.pickup.lon), (lat, lon));
         let wit_request = QuoteRequest {
             pickup: place(&request.pickup),
             dropoff: place(&request.dropoff),

@@ -3,7 +3,9 @@
 //! and the district's SLA claims.
 
 use super::commerce::{merchant, parse};
-use crate::domain::logistics::{ClaimView, DeliveryView, DispatchRequestBody, QuoteRequestBody, QuoteView};
+use crate::domain::logistics::{
+    ClaimView, DeliveryView, DispatchRequestBody, QuoteRequestBody, QuoteView,
+};
 use crate::http::{ApiError, AppState, idempotency};
 use axum::Json;
 use axum::body::Bytes;

@@ -99,7 +99,10 @@ async fn set_conditions(
     State(book): State<Shared>,
     Json(conditions): Json<Conditions>,
 ) -> Json<Conditions> {
-    tracing::info!(delay_ms = conditions.delay_ms, "courier simulator conditions changed");
+    tracing::info!(
+        delay_ms = conditions.delay_ms,
+        "courier simulator conditions changed"
+    );
     lock(&book).conditions = conditions.clone();
     Json(conditions)
 }

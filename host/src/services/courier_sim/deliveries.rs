@@ -160,7 +160,11 @@ impl Book {
     }
 
     /// An express and an economy offer for `body`.
-    pub(super) fn quote(&mut self, body: &QuoteBody, now: i64) -> Result<Vec<OfferView>, BookError> {
+    pub(super) fn quote(
+        &mut self,
+        body: &QuoteBody,
+        now: i64,
+    ) -> Result<Vec<OfferView>, BookError> {
         if body.weight_grams == 0 || body.weight_grams > 30_000 {
             return Err(BookError::Invalid("weight_grams must be 1-30000".into()));
         }
@@ -212,7 +216,9 @@ impl Book {
             .get(offer_id)
             .ok_or_else(|| BookError::NotFound(format!("no offer {offer_id:?}")))?;
         if now > offer.expires_at {
-            return Err(BookError::Expired(format!("offer {offer_id:?} has expired")));
+            return Err(BookError::Expired(format!(
+                "offer {offer_id:?} has expired"
+            )));
         }
         let picked_up_at = now + offer.assign_ms;
         let leaves_at = picked_up_at + offer.pickup_ms;
@@ -248,7 +254,9 @@ impl Book {
         match status {
             "cancelled" => {}
             "delivered" => {
-                return Err(BookError::NotAllowed(format!("delivery {id:?} is delivered")));
+                return Err(BookError::NotAllowed(format!(
+                    "delivery {id:?} is delivered"
+                )));
             }
             _ => delivery.cancelled_at = Some(now),
         }
@@ -284,7 +292,10 @@ mod tests {
         assert!(offers[0].fee > offers[1].fee, "express costs more");
         let d = book.book(&offers[0].offer_id, "ref-1", 0).unwrap();
         let states: Vec<_> = [0, 100, 200, 300].map(|t| d.tracking(t).status).into();
-        assert_eq!(states, ["assigning", "picked-up", "in-transit", "delivered"]);
+        assert_eq!(
+            states,
+            ["assigning", "picked-up", "in-transit", "delivered"]
+        );
         let again = book.book(&offers[1].offer_id, "ref-1", 5).unwrap();
         assert_eq!(again.id, d.id, "a retried booking finds the first");
     }

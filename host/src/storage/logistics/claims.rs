@@ -80,7 +80,10 @@ impl LogisticsStore {
     }
 
     /// The claim on a delivery, if any.
-    pub async fn claim_of(&self, delivery: &str) -> Result<Option<LogisticsClaimRow>, StorageError> {
+    pub async fn claim_of(
+        &self,
+        delivery: &str,
+    ) -> Result<Option<LogisticsClaimRow>, StorageError> {
         let sql = format!("SELECT {COLUMNS} FROM logistics_claims WHERE delivery_id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(delivery)

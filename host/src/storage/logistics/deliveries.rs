@@ -231,9 +231,8 @@ impl LogisticsStore {
         district: &str,
         id: &str,
     ) -> Result<Option<DeliveryRow>, StorageError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM logistics_deliveries WHERE district = $1 AND id = $2"
-        );
+        let sql =
+            format!("SELECT {COLUMNS} FROM logistics_deliveries WHERE district = $1 AND id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(district)
             .bind(id)

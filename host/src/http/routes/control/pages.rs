@@ -21,9 +21,7 @@ async fn operator(state: &AppState, headers: &HeaderMap) -> Result<Principal, Re
         .await
     {
         Ok(principal) => Ok(principal),
-        Err(ControlError::Unauthorized(_)) => {
-            Err(Redirect::to("/control/sign-in").into_response())
-        }
+        Err(ControlError::Unauthorized(_)) => Err(Redirect::to("/control/sign-in").into_response()),
         Err(e) => Err(ApiError::from(e).into_response()),
     }
 }
