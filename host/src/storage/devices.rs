@@ -39,7 +39,7 @@ impl DeviceStore {
     /// Inserts or updates every device of `district` given, in one
     /// transaction. Devices already in the table and not given stay.
     pub async fn seed(&self, devices: &[DeviceRecord]) -> Result<(), StorageError> {
-        let mut tx = self.storage.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let now = chrono::Utc::now().timestamp_millis();
         for d in devices {
             sqlx::query(

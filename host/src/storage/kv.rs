@@ -79,7 +79,7 @@ impl KvStore {
         if value.len() > MAX_VALUE_BYTES {
             return Err(KvError::ValueTooLarge);
         }
-        let mut tx = self.storage.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let used: i64 = sqlx::query(
             "SELECT COALESCE(SUM(LENGTH(value)), 0) FROM kv \
              WHERE district = $1 AND plugin = $2 AND key <> $3",
@@ -90,8 +90,10 @@ impl KvStore {
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        // FIXME: two concurrent writers can each pass this check; the quota
-        // is a soft bound until writes take a per-scope lock.
+        // FIXME: on SQLite the transaction holds the write lock, so the
+        // check is exact; on PostgreSQL two concurrent writers can each
+        // pass it, and the quota is a soft bound until writes take a
+        // per-scope lock.
         if used as u64 + value.len() as u64 > quota {
             return Err(KvError::QuotaExceeded(quota));
         }

@@ -152,6 +152,20 @@ impl Storage {
         &self.pool
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write
+    /// lock up front (`BEGIN IMMEDIATE`), waiting its turn behind other
+    /// writers: a deferred transaction that reads first and writes later
+    /// fails at once with "database is locked" when another connection
+    /// wrote in between, where waiting would have succeeded.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<(), StorageError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -12,9 +12,12 @@ use super::{Storage, StorageError};
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::{HashMap, HashSet};
 
-/// Rows per multi-row statement: well under both databases' limits on
-/// bound parameters.
-const ROWS_PER_STATEMENT: usize = 500;
+/// Rows per multi-row statement, largest first. A batch is cut into
+/// chunks of only these sizes, so the database sees a handful of distinct
+/// statements that it prepares once and reuses, instead of parsing a new
+/// one for every batch size; the largest stays well under both databases'
+/// limits on bound parameters.
+const CHUNK_ROWS: [usize; 5] = [256, 64, 16, 4, 1];
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
 
@@ -121,9 +124,9 @@ impl ReadingStore {
         dead: &[NewDeadLetter],
         dead_capacity: u64,
     ) -> Result<BatchOutcome, StorageError> {
-        let mut tx = self.storage.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let mut new_keys = HashSet::new();
-        for chunk in readings.chunks(ROWS_PER_STATEMENT) {
+        for chunk in statement_chunks(readings) {
             insert_readings(&mut tx, chunk, &mut new_keys).await?;
         }
         // A key inserted by this batch counts once, even when the batch
@@ -167,11 +170,11 @@ impl ReadingStore {
             }
         }
         let rollups: Vec<_> = rollups.into_iter().collect();
-        for chunk in rollups.chunks(ROWS_PER_STATEMENT) {
+        for chunk in statement_chunks(&rollups) {
             upsert_rollups(&mut tx, chunk).await?;
         }
         let spaces: Vec<_> = spaces.into_values().collect();
-        for chunk in spaces.chunks(ROWS_PER_STATEMENT) {
+        for chunk in statement_chunks(&spaces) {
             upsert_spaces(&mut tx, chunk).await?;
         }
         dead_letters::insert(&mut tx, dead, dead_capacity).await?;
@@ -182,6 +185,17 @@ impl ReadingStore {
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 type Key = (String, String, i64, i64);
+
+/// `rows` cut into consecutive chunks of the sizes in [`CHUNK_ROWS`].
+fn statement_chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = rows;
+    std::iter::from_fn(move || {
+        let size = CHUNK_ROWS.into_iter().find(|size| *size <= rest.len())?;
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        Some(chunk)
+    })
+}
 
 /// `($1, $2, ...), ($n+1, ...)`: placeholders for `rows` rows of `width`.
 fn placeholders(rows: usize, width: usize) -> String {
@@ -288,7 +302,17 @@ async fn upsert_spaces(tx: &mut Tx, chunk: &[&NewReading]) -> Result<(), sqlx::E
 
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use super::{placeholders, statement_chunks};
+
+    #[test]
+    fn batches_are_cut_into_a_few_fixed_statement_sizes() {
+        let rows: Vec<u32> = (0..343).collect();
+        let sizes: Vec<usize> = statement_chunks(&rows).map(<[u32]>::len).collect();
+        assert_eq!(sizes, vec![256, 64, 16, 4, 1, 1, 1]);
+        let again: Vec<u32> = statement_chunks(&rows).flatten().copied().collect();
+        assert_eq!(again, rows, "every row once, in order");
+        assert_eq!(statement_chunks::<u32>(&[]).count(), 0);
+    }
 
     #[test]
     fn placeholders_number_every_row_in_order() {

@@ -62,7 +62,7 @@ impl VersionStore {
     /// Adds `new` as the next version of its slot (its `version` is
     /// ignored) and returns the number it got.
     pub async fn add(&self, new: &VersionRecord) -> Result<i64, StorageError> {
-        let mut tx = self.storage.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let next: i64 = sqlx::query(
             "SELECT COALESCE(MAX(version), 0) + 1 FROM plugin_versions \
              WHERE district = $1 AND plugin = $2",

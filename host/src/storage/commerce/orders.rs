@@ -183,7 +183,7 @@ impl CommerceStore {
         redemptions: &[(String, String)],
     ) -> Result<(), CommerceWriteError> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         // The first statement writes, so SQLite takes its write lock at
         // once instead of upgrading a read lock (which cannot wait).
         sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -281,7 +281,7 @@ impl CommerceStore {
         id: &str,
         t: &Transition<'_>,
     ) -> Result<(), CommerceWriteError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let moved = sqlx::query(
             "UPDATE commerce_orders SET status = $1, updated_at = $2, \
              payment_id = COALESCE($3, payment_id) \

@@ -139,7 +139,7 @@ impl CommerceStore {
             text: r.body.clone(),
             created_at: now_ms(),
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let added = sqlx::query(
             "INSERT INTO commerce_reviews (id, district, merchant, order_id, shopper, rating, \
              body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -209,7 +209,7 @@ impl CommerceStore {
         currency: &str,
         initial: i64,
     ) -> Result<(), StorageError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let opened = sqlx::query(
             "INSERT INTO commerce_funds (district, currency, balance) VALUES ($1, $2, $3) \
              ON CONFLICT (district) DO NOTHING",
@@ -254,7 +254,7 @@ impl CommerceStore {
             recovery_status: "owed".into(),
             created_at: now_ms(),
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let funded = sqlx::query(
             "UPDATE commerce_funds SET balance = balance - $1 \
              WHERE district = $2 AND balance >= $3",

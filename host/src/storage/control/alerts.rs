@@ -99,7 +99,7 @@ impl ControlStore {
     /// Raises `alert` unless an unresolved alert with its rule key
     /// exists; returns whether it was raised.
     pub async fn raise_alert(&self, alert: &NewAlert) -> Result<bool, StorageError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let open = sqlx::query(
             "SELECT id FROM control_alerts WHERE rule_key = $1 AND status <> 'cleared' LIMIT 1",
         )

@@ -112,7 +112,7 @@ impl LogisticsStore {
     /// [`LogisticsWriteError::OrderBusy`] when its order already has an
     /// open delivery.
     pub async fn insert_delivery(&self, d: &DeliveryRow) -> Result<(), LogisticsWriteError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO logistics_deliveries (id, district, quote_id, order_id, courier, \
              offer_id, courier_ref, fee, currency, eta, zone, sla, deadline, request, status, \
@@ -153,7 +153,7 @@ impl LogisticsStore {
     /// Records the courier that booked the delivery: its offer, reference,
     /// fee and ETA, and appends the first history entry.
     pub async fn set_booked(&self, d: &DeliveryRow) -> Result<(), StorageError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         sqlx::query(
             "UPDATE logistics_deliveries SET courier = $1, offer_id = $2, courier_ref = $3, \
              fee = $4, currency = $5, eta = $6, updated_at = $7 WHERE id = $8",
@@ -189,7 +189,7 @@ impl LogisticsStore {
         id: &str,
         change: &StatusChange<'_>,
     ) -> Result<bool, StorageError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE logistics_deliveries SET status = $1, status_at = $2, detail = $3, \
              open = $4, updated_at = $5 WHERE id = $6 AND open = 1",

@@ -91,7 +91,7 @@ impl ParkingStore {
         readings: &[SpaceReading<'_>],
     ) -> Result<Vec<ObserveOutcome>, StorageError> {
         Ok(retry_busy(|| async {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.storage.begin_write().await?;
             let mut outcomes = Vec::with_capacity(readings.len());
             for r in readings {
                 outcomes.push(observe_in(&mut tx, district, r.space, r.occupied, r.at).await?);

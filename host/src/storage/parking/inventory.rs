@@ -79,7 +79,7 @@ impl ParkingStore {
     /// spaces) are left as they are: after the first start the database is
     /// the source of truth.
     pub async fn seed(&self, district: &str, data: &ParkingData) -> Result<u64, StorageError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let mut added = 0;
         for park in &data.car_parks {
             let floors = serde_json::to_string(&park.floors).expect("strings serialise");

@@ -119,7 +119,7 @@ impl ParkingStore {
         district: &str,
         new: &NewReservation,
     ) -> Result<ReserveOutcome, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.storage.begin_write().await?;
         let locked = sqlx::query(
             "UPDATE car_parks SET lock_version = lock_version + 1 \
              WHERE district = $1 AND id = $2",
