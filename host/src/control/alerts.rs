@@ -166,7 +166,8 @@ impl ControlCentre {
         for verdict in verdicts {
             match verdict.alert {
                 Some(alert) if !unresolved.contains(&verdict.key) => {
-                    if store.raise_alert(&alert).await? {
+                    let raised = store.raise_alert(&alert).await?;
+                    if raised {
                         tracing::warn!(district = %alert.district, kind = %alert.kind,
                             severity = %alert.severity, subject = %alert.subject,
                             "alert raised");

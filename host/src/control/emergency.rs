@@ -21,6 +21,9 @@ use crate::domain::public_services::HOST_PUBLISHER as PUBLISHER;
 /// Topic of an emergency broadcast, as public services publish it.
 pub use crate::domain::public_services::ISSUED_TOPIC as EMERGENCY_TOPIC;
 
+/// Tries at storing one emergency's alert before giving up on it.
+const STORE_ATTEMPTS: u32 = 5;
+
 #[derive(Debug, Deserialize)]
 struct Broadcast {
     id: String,
@@ -132,7 +135,7 @@ pub(super) fn listen(control: ControlCentre) -> JoinHandle<()> {
                 Err(RecvError::Closed) => return,
             };
             let store = control.inner.storage.control();
-            match handle(&store, &event).await {
+            match handle_with_retries(&store, &event).await {
                 Ok(Handled::Raised(expires)) => {
                     control.notify_alerts();
                     if let Some(at) = expires {
@@ -146,6 +149,24 @@ pub(super) fn listen(control: ControlCentre) -> JoinHandle<()> {
             }
         }
     })
+}
+
+/// [`handle`], tried again a few times when the database fails, so a
+/// passing storage error does not lose an emergency's alert.
+async fn handle_with_retries(store: &ControlStore, event: &Event) -> Result<Handled, ControlError> {
+    let mut wait = Duration::from_millis(100);
+    for _ in 1..STORE_ATTEMPTS {
+        match handle(store, event).await {
+            Err(ControlError::Storage(e)) => {
+                tracing::warn!(topic = %event.topic, error = %e, retry_ms = wait.as_millis() as u64,
+                    "emergency alert not stored yet; retrying");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            done => return done,
+        }
+    }
+    handle(store, event).await
 }
 
 /// Clears an emergency's alert when it expires.

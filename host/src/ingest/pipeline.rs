@@ -3,19 +3,19 @@
 //! 1. `decode`: take what has arrived (up to `batch_max` uplinks), check
 //!    topic, size and device, and run each district's decoder plugins
 //!    over their uplinks; refused ones become dead letters.
-//! 2. `store`: write the batch's readings, rollups and dead letters in one
-//!    transaction, retrying until it succeeds, then acknowledge every
+//! 2. `store`: write the readings, rollups and dead letters of the batch,
+//!    and of any decoded meanwhile, in one transaction, retrying until it succeeds, then acknowledge every
 //!    uplink of the batch to the broker, in the order they arrived.
 //!
 //! So an uplink is acknowledged only once it is stored (or set aside),
 //! and a failing database holds acks back instead of losing data.
 //!
-//! FIXME: through Mosquitto with its default 20 messages in flight per
-//! client, throughput is bound by the acknowledgement round trip (about
-//! 5,000 uplinks/s with 8 connections; see `benches/README.md`) while the
-//! pipeline itself idles. Finding where each window's ~30 ms goes (the
-//! client's ack path or the broker's release of queued messages) is the
-//! next step towards 20,000/s.
+//! FIXME: storing costs about 50-80 µs an uplink (its reading, rollups
+//! and space state through sqlx's SQLite worker), and with Mosquitto's 20
+//! messages in flight per connection that wait bounds ingest at about
+//! 10,000 uplinks/s here (see `benches/README.md`), half the 20,000/s
+//! aimed for. Cheaper rows (rollups kept in memory and flushed per
+//! minute) are the next step.
 
 use super::directory::DeviceDirectory;
 use super::rejects::{RateLimitedWarn, RejectReason};
