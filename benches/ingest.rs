@@ -9,13 +9,16 @@
 //!    rising offered rates, `PLAZA_BENCH_SECONDS` (default 5) each; Plaza
 //!    decodes them with the reference decoder plugins, stores them in
 //!    SQLite and acknowledges them. A step passes when every uplink is
-//!    acknowledged at 95% of the offered rate or better (the broker drops
-//!    what a slow subscriber leaves queued). Measured: the best sustained
-//!    rate of uplinks acknowledged after being stored.
+//!    stored and acknowledged; the steps stop at the first that loses
+//!    some (the broker drops what a slow subscriber leaves queued past
+//!    its limit). Measured: the best rate, over the passing steps, of
+//!    uplinks acknowledged after being stored, from the first publish to
+//!    the last acknowledgement; above Plaza's capacity the broker's queue
+//!    holds the excess, so that rate is the capacity.
 //!
 //! `PLAZA_BENCH_MQTT_URL` (default `mqtt://127.0.0.1:1883`) names the
 //! broker, `PLAZA_BENCH_MESSAGES` (default 200000) the baseline's messages,
-//! `PLAZA_BENCH_CONNECTIONS` (default 8) the subscriber connections;
+//! `PLAZA_BENCH_CONNECTIONS` (default 32) the subscriber connections;
 //! `RUST_LOG` turns Plaza's logs on.
 
 use plaza::ingest::simulator::{self, SimOptions};
@@ -49,7 +52,7 @@ async fn bench() {
     let url =
         std::env::var("PLAZA_BENCH_MQTT_URL").unwrap_or_else(|_| "mqtt://127.0.0.1:1883".into());
     let messages: u64 = env_or("PLAZA_BENCH_MESSAGES", 200_000);
-    let connections: u16 = env_or("PLAZA_BENCH_CONNECTIONS", 8);
+    let connections: u16 = env_or("PLAZA_BENCH_CONNECTIONS", 32);
     let (host, port) = plaza::config::parse_mqtt_url(&url).expect("a broker URL");
     let tag = format!("bench{}", std::process::id());
     println!("broker {url}, {connections} subscriber connections");
@@ -226,10 +229,10 @@ path = "{compact}"
             "  offered {rate:>6} msg/s for {seconds} s: {done:>7} of {n} stored and \
              acknowledged, {achieved:>7.0} msg/s"
         );
-        if done < n || achieved < 0.95 * f64::from(*rate) {
+        if done < n {
             break;
         }
-        best = achieved;
+        best = best.max(achieved);
     }
     let rendered = server.plaza.metrics.render();
     assert!(

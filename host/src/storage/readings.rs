@@ -8,7 +8,7 @@
 //! twice.
 
 use super::dead_letters::{self, NewDeadLetter};
-use super::{Storage, StorageError};
+use super::{Backend, Storage, StorageError};
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -124,10 +124,11 @@ impl ReadingStore {
         dead: &[NewDeadLetter],
         dead_capacity: u64,
     ) -> Result<BatchOutcome, StorageError> {
+        let backend = self.storage.backend();
         let mut tx = self.storage.begin_write().await?;
         let mut new_keys = HashSet::new();
         for chunk in statement_chunks(readings) {
-            insert_readings(&mut tx, chunk, &mut new_keys).await?;
+            insert_readings(&mut tx, backend, chunk, &mut new_keys).await?;
         }
         // A key inserted by this batch counts once, even when the batch
         // carries the same uplink twice.
@@ -171,11 +172,11 @@ impl ReadingStore {
         }
         let rollups: Vec<_> = rollups.into_iter().collect();
         for chunk in statement_chunks(&rollups) {
-            upsert_rollups(&mut tx, chunk).await?;
+            upsert_rollups(&mut tx, backend, chunk).await?;
         }
         let spaces: Vec<_> = spaces.into_values().collect();
         for chunk in statement_chunks(&spaces) {
-            upsert_spaces(&mut tx, chunk).await?;
+            upsert_spaces(&mut tx, backend, chunk).await?;
         }
         dead_letters::insert(&mut tx, dead, dead_capacity).await?;
         tx.commit().await?;
@@ -197,8 +198,13 @@ fn statement_chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
     })
 }
 
-/// `($1, $2, ...), ($n+1, ...)`: placeholders for `rows` rows of `width`.
-fn placeholders(rows: usize, width: usize) -> String {
+/// Placeholders for `rows` rows of `width` values, bound in order:
+/// `($1, $2, ...), ($n+1, ...)` on PostgreSQL, `(?, ?, ...), (?, ...)` on
+/// SQLite. SQLite looks a numbered parameter's name up by walking a list
+/// of every name, which makes binding a statement of thousands of
+/// numbered parameters cost more than running it; anonymous ones have no
+/// names to walk.
+fn placeholders(backend: Backend, rows: usize, width: usize) -> String {
     let mut out = String::with_capacity(rows * width * 5);
     for row in 0..rows {
         out.push_str(if row == 0 { "(" } else { ", (" });
@@ -206,8 +212,13 @@ fn placeholders(rows: usize, width: usize) -> String {
             if col > 0 {
                 out.push_str(", ");
             }
-            out.push('$');
-            out.push_str(&(row * width + col + 1).to_string());
+            match backend {
+                Backend::Sqlite => out.push('?'),
+                Backend::Postgres => {
+                    out.push('$');
+                    out.push_str(&(row * width + col + 1).to_string());
+                }
+            }
         }
         out.push(')');
     }
@@ -216,6 +227,7 @@ fn placeholders(rows: usize, width: usize) -> String {
 
 async fn insert_readings(
     tx: &mut Tx,
+    backend: Backend,
     chunk: &[NewReading],
     new_keys: &mut HashSet<Key>,
 ) -> Result<(), sqlx::Error> {
@@ -223,7 +235,7 @@ async fn insert_readings(
         "INSERT INTO readings (district, device, seq, idx, kind, target, at, received_at, \
          occupied, entered, exited, kwh) VALUES {} ON CONFLICT DO NOTHING \
          RETURNING district, device, seq, idx",
-        placeholders(chunk.len(), 12)
+        placeholders(backend, chunk.len(), 12)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for r in chunk {
@@ -250,7 +262,11 @@ async fn insert_readings(
 
 type RollupRow<'a> = ((&'a str, &'static str, i64, &'static str, &'a str), Rollup);
 
-async fn upsert_rollups(tx: &mut Tx, chunk: &[RollupRow<'_>]) -> Result<(), sqlx::Error> {
+async fn upsert_rollups(
+    tx: &mut Tx,
+    backend: Backend,
+    chunk: &[RollupRow<'_>],
+) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO reading_rollups (district, bucket, start_at, kind, target, readings, \
          entered, exited, kwh) VALUES {} \
@@ -259,7 +275,7 @@ async fn upsert_rollups(tx: &mut Tx, chunk: &[RollupRow<'_>]) -> Result<(), sqlx
          entered = reading_rollups.entered + excluded.entered, \
          exited = reading_rollups.exited + excluded.exited, \
          kwh = reading_rollups.kwh + excluded.kwh",
-        placeholders(chunk.len(), 9)
+        placeholders(backend, chunk.len(), 9)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for ((district, bucket, start, kind, target), sum) in chunk {
@@ -278,13 +294,17 @@ async fn upsert_rollups(tx: &mut Tx, chunk: &[RollupRow<'_>]) -> Result<(), sqlx
     Ok(())
 }
 
-async fn upsert_spaces(tx: &mut Tx, chunk: &[&NewReading]) -> Result<(), sqlx::Error> {
+async fn upsert_spaces(
+    tx: &mut Tx,
+    backend: Backend,
+    chunk: &[&NewReading],
+) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO space_state (district, space, car_park, occupied, at) VALUES {} \
          ON CONFLICT (district, space) DO UPDATE SET car_park = excluded.car_park, \
          occupied = excluded.occupied, at = excluded.at \
          WHERE excluded.at >= space_state.at",
-        placeholders(chunk.len(), 5)
+        placeholders(backend, chunk.len(), 5)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for r in chunk {
@@ -302,7 +322,7 @@ async fn upsert_spaces(tx: &mut Tx, chunk: &[&NewReading]) -> Result<(), sqlx::E
 
 #[cfg(test)]
 mod tests {
-    use super::{placeholders, statement_chunks};
+    use super::{Backend, placeholders, statement_chunks};
 
     #[test]
     fn batches_are_cut_into_a_few_fixed_statement_sizes() {
@@ -316,6 +336,10 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_row_in_order() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(
+            placeholders(Backend::Postgres, 2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }
