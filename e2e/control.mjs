@@ -47,7 +47,7 @@ try {
   // The city page shows every district with figures above zero.
   const city = await signIn(browser, cityToken);
   for (const id of ids) {
-    for (const key of ["people", "vehicles", "energy", "occupancy"]) {
+    for (const key of ["people", "vehicles", "energy", "occupancy", "orders"]) {
       await city.waitForFunction(
         ([d, k]) => {
           const node = document.querySelector(`.card[data-district="${d}"] [data-figure="${k}"]`);
@@ -59,7 +59,7 @@ try {
     }
     console.log(`city page: ${id} people=${await figure(city, id, "people")} ` +
       `vehicles=${await figure(city, id, "vehicles")} energy=${await figure(city, id, "energy")} ` +
-      `occupancy=${await figure(city, id, "occupancy")}%`);
+      `occupancy=${await figure(city, id, "occupancy")}% orders=${await figure(city, id, "orders")}`);
   }
   const deliveries = await city.textContent(
     `.card[data-district="${ids[0]}"] [data-figure="deliveries"] .value`);

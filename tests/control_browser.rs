@@ -105,6 +105,31 @@ async fn the_control_centre_works_in_a_browser() {
         assert!(tokio::time::Instant::now() < until, "ingest kept up");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // A shopper orders in every district, so its orders figure moves too.
+    let http = reqwest::Client::new();
+    for d in &districts {
+        let base = format!("{}/api/v1/districts/{}/commerce", server.url(), d.id);
+        let items: serde_json::Value = http
+            .get(format!("{base}/items"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let item = items[0]["id"]
+            .as_str()
+            .expect("the district sells something");
+        let order = serde_json::json!({ "items": [{ "item": item, "quantity": 1 }] });
+        let placed = http
+            .post(format!("{base}/orders"))
+            .header("x-shopper-id", "browser-test-shopper")
+            .json(&order)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(placed.status(), 201, "an order in {}", d.id);
+    }
     plaza.control.evaluate().await.unwrap();
 
     let script = repo_root().join("e2e/control.mjs");
