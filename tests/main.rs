@@ -8,6 +8,7 @@
 mod support;
 
 mod admin_cli;
+mod admin_devices;
 mod admin_roles;
 mod admin_storage;
 mod admin_uploads;

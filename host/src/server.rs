@@ -12,7 +12,7 @@ use crate::domain::public_services::PublicServices;
 use crate::domain::readings::ReadingsService;
 use crate::events::EventBus;
 use crate::http::{self, AppState};
-use crate::ingest::{Ingest, IngestError, IngestParts};
+use crate::ingest::{Devices, Ingest, IngestError, IngestParts};
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::runtime::Runtime;
@@ -91,6 +91,8 @@ pub struct Plaza {
     pub public_services: PublicServices,
     /// The control centre; its rules and listeners run once serving.
     pub control: ControlCentre,
+    /// Registered devices, read by ingest and edited by operators.
+    pub devices: Devices,
 }
 
 impl Plaza {
@@ -155,6 +157,7 @@ impl Plaza {
             .devices()
             .seed(&crate::ingest::device_records(&config))
             .await?;
+        let devices = Devices::load(&storage).await?;
         let public_services = PublicServices::new(
             &config,
             registry.clone(),
@@ -174,6 +177,7 @@ impl Plaza {
         Ok(Self {
             public_services,
             control,
+            devices,
             parking,
             config,
             storage,
@@ -203,6 +207,7 @@ impl Plaza {
             logistics: self.logistics.clone(),
             public_services: self.public_services.clone(),
             control: self.control.clone(),
+            devices: self.devices.clone(),
         })
     }
 }
@@ -295,6 +300,7 @@ pub async fn start(options: ServeOptions) -> Result<RunningServer, StartError> {
             registry: plaza.registry.clone(),
             storage: plaza.storage.clone(),
             metrics: plaza.metrics.clone(),
+            devices: plaza.devices.clone(),
             observer: Some(crate::domain::parking::follow_readings(
                 plaza.parking.clone(),
             )),

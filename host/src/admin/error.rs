@@ -24,6 +24,14 @@ pub enum AdminError {
         /// Plugin id.
         plugin: String,
     },
+    /// The district has no such device.
+    #[error("district {district:?} has no device {device:?}")]
+    UnknownDevice {
+        /// District id.
+        district: String,
+        /// Device id.
+        device: String,
+    },
     /// The plugin has no such version.
     #[error("plugin {plugin:?} has no version {version}")]
     UnknownVersion {

@@ -115,31 +115,46 @@ fn check(district: &DistrictConfig, devices: &[DeviceConfig]) -> Result<(), (Str
     let mut ids = HashSet::new();
     for (i, device) in devices.iter().enumerate() {
         let at = |key: &str| format!("device[{i}].{key}");
-        if !valid_id(&device.id) {
-            let reason = format!("{:?} must be 1-63 of a-z, 0-9, '-' and '_'", device.id);
-            return Err((at("id"), reason));
-        }
+        check_device(&district.id, &decoders, device).map_err(|(key, why)| (at(&key), why))?;
         if !ids.insert(device.id.as_str()) {
             return Err((at("id"), format!("device {:?} is listed twice", device.id)));
         }
-        if !decoders.contains(device.decoder.as_str()) {
-            let reason = format!(
-                "district {:?} has no decoder plugin {:?}",
-                district.id, device.decoder
-            );
-            return Err((at("decoder"), reason));
-        }
-        if device.observes.is_empty() {
-            return Err((at("observes"), "must name what the device observes".into()));
-        }
-        let needs_car_park = matches!(
-            device.kind,
-            DeviceKind::ParkingSensor | DeviceKind::VehicleCounter
+    }
+    Ok(())
+}
+
+/// Checks one device of `district`, whose decoder plugins are `decoders`;
+/// an error names the field at fault and why. The device files and the
+/// admin API share it.
+pub fn check_device(
+    district: &str,
+    decoders: &HashSet<&str>,
+    device: &DeviceConfig,
+) -> Result<(), (String, String)> {
+    if !valid_id(&device.id) {
+        let reason = format!("{:?} must be 1-63 of a-z, 0-9, '-' and '_'", device.id);
+        return Err(("id".into(), reason));
+    }
+    if !decoders.contains(device.decoder.as_str()) {
+        let reason = format!(
+            "district {district:?} has no decoder plugin {:?}",
+            device.decoder
         );
-        if needs_car_park && device.car_park.as_deref().is_none_or(str::is_empty) {
-            let reason = format!("a {} must name its car park", device.kind.as_str());
-            return Err((at("car_park"), reason));
-        }
+        return Err(("decoder".into(), reason));
+    }
+    if device.observes.is_empty() {
+        return Err((
+            "observes".into(),
+            "must name what the device observes".into(),
+        ));
+    }
+    let needs_car_park = matches!(
+        device.kind,
+        DeviceKind::ParkingSensor | DeviceKind::VehicleCounter
+    );
+    if needs_car_park && device.car_park.as_deref().is_none_or(str::is_empty) {
+        let reason = format!("a {} must name its car park", device.kind.as_str());
+        return Err(("car_park".into(), reason));
     }
     Ok(())
 }

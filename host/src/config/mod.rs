@@ -26,7 +26,7 @@ pub use commerce::{
     CLAIM_REASONS, CommerceData, GuaranteePolicy, ItemData, MerchantData, load_commerce,
 };
 pub use control::ControlConfig;
-pub use devices::{DeviceConfig, DeviceKind};
+pub use devices::{DeviceConfig, DeviceKind, check_device};
 pub use facilities::{
     DAY_KEYS, DayHours, FACILITY_KINDS, FacilitiesData, FacilityData, load_facilities,
 };

@@ -119,6 +119,9 @@ impl From<AdminError> for ApiError {
                 e.plugin = Some(plugin);
                 e
             }
+            AdminError::UnknownDevice { district, .. } => {
+                Self::not_found("unknown_device", message).with_district(&district)
+            }
             AdminError::UnknownVersion { .. } => Self::not_found("unknown_version", message),
             AdminError::Rejected { code, .. } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)

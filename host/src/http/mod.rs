@@ -75,6 +75,8 @@ pub struct AppState {
     pub public_services: PublicServices,
     /// The control centre: statistics, health, alerts, sessions.
     pub control: ControlCentre,
+    /// Registered devices, as ingest sees them.
+    pub devices: crate::ingest::Devices,
 }
 
 /// The complete router.

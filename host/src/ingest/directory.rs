@@ -1,11 +1,39 @@
 //! The devices ingest knows: seeded into the database from the districts'
-//! device files, then read back into memory for lookups by topic.
+//! device files, edited through the admin API, and read back into memory
+//! for lookups by topic. [`Devices`] holds the current directory and swaps
+//! in a fresh one whenever the table changes.
 
-use crate::config::{DeviceKind, PlazaConfig};
+use crate::config::{DeviceConfig, DeviceKind, PlazaConfig};
 use crate::runtime::DecoderDevice;
 use crate::storage::{DeviceRecord, Storage, StorageError};
+use arc_swap::ArcSwap;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The live device directory, shared by ingest and the admin API.
+#[derive(Clone)]
+pub struct Devices(Arc<ArcSwap<DeviceDirectory>>);
+
+impl Devices {
+    /// Reads every registered device from the database.
+    pub async fn load(storage: &Storage) -> Result<Self, StorageError> {
+        let directory = DeviceDirectory::load(storage).await?;
+        Ok(Self(Arc::new(ArcSwap::from_pointee(directory))))
+    }
+
+    /// The directory as it is now; uplinks of a batch are checked against
+    /// one snapshot.
+    pub fn current(&self) -> Arc<DeviceDirectory> {
+        self.0.load_full()
+    }
+
+    /// Reads the table again after a change; later batches see it.
+    pub async fn reload(&self, storage: &Storage) -> Result<(), StorageError> {
+        let directory = DeviceDirectory::load(storage).await?;
+        self.0.store(Arc::new(directory));
+        Ok(())
+    }
+}
 
 /// One device as ingest uses it.
 #[derive(Debug, Clone)]
@@ -29,19 +57,24 @@ pub fn records(config: &PlazaConfig) -> Vec<DeviceRecord> {
     let mut out = Vec::new();
     for district in &config.districts {
         for d in &district.device_list {
-            out.push(DeviceRecord {
-                district: district.id.clone(),
-                id: d.id.clone(),
-                kind: d.kind.as_str().to_owned(),
-                decoder: d.decoder.clone(),
-                location: d.location.clone(),
-                observes: d.observes.clone(),
-                car_park: d.car_park.clone(),
-                variables: serde_json::to_string(&d.variables).unwrap_or_else(|_| "{}".into()),
-            });
+            out.push(record(&district.id, d));
         }
     }
     out
+}
+
+/// The registry row of device `d` of `district`.
+pub fn record(district: &str, d: &DeviceConfig) -> DeviceRecord {
+    DeviceRecord {
+        district: district.to_owned(),
+        id: d.id.clone(),
+        kind: d.kind.as_str().to_owned(),
+        decoder: d.decoder.clone(),
+        location: d.location.clone(),
+        observes: d.observes.clone(),
+        car_park: d.car_park.clone(),
+        variables: serde_json::to_string(&d.variables).unwrap_or_else(|_| "{}".into()),
+    }
 }
 
 impl DeviceDirectory {

@@ -27,7 +27,9 @@ pub mod simulator;
 mod subscriber;
 
 pub use broker::EmbeddedBroker;
-pub use directory::{DeviceDirectory, KnownDevice, records as device_records};
+pub use directory::{
+    DeviceDirectory, Devices, KnownDevice, record as device_record, records as device_records,
+};
 pub use rejects::RejectReason;
 
 use crate::config::MqttConfig;
@@ -76,6 +78,8 @@ pub struct IngestParts {
     pub storage: Storage,
     /// Counters.
     pub metrics: Arc<Metrics>,
+    /// The registered devices, as the admin API leaves them.
+    pub devices: Devices,
     /// Receives every newly stored batch of readings, once stored, for
     /// services that follow the devices (parking availability).
     pub observer: Option<tokio::sync::mpsc::Sender<Vec<crate::storage::NewReading>>>,
@@ -97,7 +101,7 @@ impl Ingest {
                 (broker.addr.ip().to_string(), broker.addr.port(), true)
             }
         };
-        let devices = Arc::new(DeviceDirectory::load(&parts.storage).await?);
+        let devices = parts.devices;
         let share = (config.connections > 1).then_some(config.client_id.as_str());
         let filters = parts
             .registry
@@ -151,7 +155,7 @@ impl Ingest {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        tracing::info!(broker = %format!("{host}:{port}"), embedded, devices = devices.len(),
+        tracing::info!(broker = %format!("{host}:{port}"), embedded, devices = devices.current().len(),
             connections = config.connections, "device ingest started");
         Ok(Self {
             broker_host: host,

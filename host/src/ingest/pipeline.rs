@@ -15,7 +15,7 @@
 //! the same for one uplink as for hundreds (figures in
 //! `benches/README.md`).
 
-use super::directory::DeviceDirectory;
+use super::directory::Devices;
 use super::rejects::{RateLimitedWarn, RejectReason};
 use super::subscriber::Delivery;
 use crate::config::DeviceKind;
@@ -41,7 +41,7 @@ const STORE_RETRY: Duration = Duration::from_millis(200);
 pub(super) struct Pipeline {
     pub(super) runtime: Arc<Runtime>,
     pub(super) registry: Arc<Registry>,
-    pub(super) devices: Arc<DeviceDirectory>,
+    pub(super) devices: Devices,
     pub(super) readings: ReadingStore,
     pub(super) metrics: Arc<Metrics>,
     pub(super) max_payload_bytes: usize,
@@ -150,6 +150,7 @@ impl Pipeline {
             origin: Vec::new(),
             dead: Vec::new(),
         };
+        let devices = self.devices.current();
         // Uplinks grouped by (district, decoder), each with its delivery.
         let mut groups: BTreeMap<(String, String), Vec<(usize, Uplink)>> = BTreeMap::new();
         for (i, delivery) in deliveries.iter().enumerate() {
@@ -184,7 +185,7 @@ impl Pipeline {
                 );
                 continue;
             }
-            let Some(device) = self.devices.get(topic.district, topic.device) else {
+            let Some(device) = devices.get(topic.district, topic.device) else {
                 let why = format!(
                     "district {:?} has no device {:?}",
                     topic.district, topic.device
@@ -234,10 +235,7 @@ impl Pipeline {
             for ((&i, uplink), outcome) in indices.iter().zip(&uplinks).zip(outcomes) {
                 let delivery = &deliveries[i];
                 let device_id = uplink.device.id.as_str();
-                let known = self
-                    .devices
-                    .get(&district, device_id)
-                    .expect("looked up above");
+                let known = devices.get(&district, device_id).expect("looked up above");
                 let decoded = match outcome {
                     Err(e) => {
                         let why = e.failure.to_string();

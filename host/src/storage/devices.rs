@@ -1,5 +1,5 @@
 //! The device registry: which devices a district has, seeded from its
-//! device file at start-up so an admin API can edit the table later.
+//! device file at start-up and edited through the admin API.
 
 use super::{Storage, StorageError};
 use sqlx::Row;
@@ -87,5 +87,15 @@ impl DeviceStore {
                 variables: r.get(7),
             })
             .collect())
+    }
+
+    /// Removes device `id` of `district`; false when there was none.
+    pub async fn delete(&self, district: &str, id: &str) -> Result<bool, StorageError> {
+        let done = sqlx::query("DELETE FROM devices WHERE district = $1 AND id = $2")
+            .bind(district)
+            .bind(id)
+            .execute(self.storage.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

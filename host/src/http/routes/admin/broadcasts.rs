@@ -2,29 +2,14 @@
 //! withdraws alerts in its own district, the city admin in any district
 //! or in every district at once. Each action is audited.
 
-use super::Caller;
+use super::{Caller, audit};
 use crate::admin::{AdminError, Principal, Role};
 use crate::domain::public_services::{Broadcast, BroadcastRequest};
 use crate::http::{ApiError, AppState};
-use crate::storage::AuditEntry;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-
-async fn audit(state: &AppState, who: &Principal, action: &str, district: &str, detail: String) {
-    let entry = AuditEntry {
-        actor: who.actor(),
-        action: action.to_owned(),
-        district: Some(district.to_owned()),
-        outcome: "ok".into(),
-        detail,
-        ..AuditEntry::default()
-    };
-    if let Err(e) = state.storage.audit().record(&entry).await {
-        tracing::error!(error = %e, action, "failed to audit a broadcast");
-    }
-}
 
 async fn issue(
     state: &AppState,

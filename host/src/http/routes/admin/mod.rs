@@ -12,20 +12,23 @@
 //! | `GET /admin/v1/audit` | `audit` |
 //! | `POST /admin/v1/broadcasts`, `GET, POST .../districts/{district}/broadcasts` | `broadcasts` |
 //! | `DELETE .../districts/{district}/broadcasts/{id}` | `broadcasts` |
+//! | `GET .../districts/{district}/devices`, `PUT, DELETE .../devices/{device}` | `devices` |
 
 mod audit;
 mod broadcasts;
+mod devices;
 mod districts;
 mod plugins;
 
 use crate::admin::Principal;
 use crate::http::{ApiError, AppState};
+use crate::storage::AuditEntry;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 /// The admin routes, to be nested under `/admin/v1`.
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
@@ -50,9 +53,30 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/districts/{district}/broadcasts/{id}",
             delete(broadcasts::withdraw),
         )
+        .route("/districts/{district}/devices", get(devices::list))
+        .route(
+            "/districts/{district}/devices/{device}",
+            put(devices::put).delete(devices::remove),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.upload_limit))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+}
+
+/// Records an operator's successful change in the audit log; a failure
+/// to record it is logged, not returned, as the change itself stands.
+async fn audit(state: &AppState, who: &Principal, action: &str, district: &str, detail: String) {
+    let entry = AuditEntry {
+        actor: who.actor(),
+        action: action.to_owned(),
+        district: Some(district.to_owned()),
+        outcome: "ok".into(),
+        detail,
+        ..AuditEntry::default()
+    };
+    if let Err(e) = state.storage.audit().record(&entry).await {
+        tracing::error!(error = %e, action, "failed to audit an operator's change");
+    }
 }
 
 /// Resolves the bearer token into a [`Principal`] for the handlers.
