@@ -30,19 +30,24 @@ async fn readings_of(t: &TestServer, device: &str) -> Vec<Value> {
 }
 
 async fn unknown_device_refusals(t: &TestServer) -> f64 {
-    let text = t
-        .client
-        .get(t.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = t.metrics_text().await;
     metric(
         &text,
         "plaza_ingest_rejected_total{district=\"alpha\",reason=\"unknown_device\"}",
     )
+}
+
+/// A footfall counter's registration at entrance `at`.
+fn door_at(at: &str) -> Value {
+    json!({"kind": "footfall-counter", "decoder": "decoder-json",
+        "location": format!("{at} entrance"), "observes": at})
+}
+
+/// Publishes uplink `seq` of `door-2` and waits for the broker's ack.
+async fn door_uplink(p: &mut Publisher, seq: u32) {
+    let payload = format!(r#"{{"seq":{seq},"type":"people","in":2,"out":1}}"#);
+    p.send("plaza/alpha/up/door-2", payload).await;
+    p.flush().await;
 }
 
 #[tokio::test]
@@ -57,29 +62,21 @@ async fn operators_register_replace_and_remove_devices_and_ingest_follows() {
         .unwrap()
         .secret;
     let mut p = Publisher::connect(&t.server.mqtt_url().unwrap()).await;
-    let up = "plaza/alpha/up/door-2";
+    let door = format!("{DEVICES}/door-2");
 
-    let door = json!({"kind": "footfall-counter", "decoder": "decoder-json",
-        "location": "east entrance", "observes": "east"});
-    let (status, body) = call(&t, &alpha, "PUT", &format!("{DEVICES}/door-2"), door).await;
+    let (status, body) = call(&t, &alpha, "PUT", &door, door_at("east")).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["observes"], "east");
-    p.send(up, r#"{"seq":1,"type":"people","in":4,"out":1}"#)
-        .await;
-    p.flush().await;
+    door_uplink(&mut p, 1).await;
     eventually(20, "the new device's reading", || async {
         readings_of(&t, "door-2").await.len() == 1
     })
     .await;
     assert_eq!(readings_of(&t, "door-2").await[0]["target"], "east");
 
-    let moved = json!({"kind": "footfall-counter", "decoder": "decoder-json",
-        "location": "west entrance", "observes": "west"});
-    let (status, body) = call(&t, &alpha, "PUT", &format!("{DEVICES}/door-2"), moved).await;
+    let (status, body) = call(&t, &alpha, "PUT", &door, door_at("west")).await;
     assert_eq!(status, 200, "a replaced registration: {body}");
-    p.send(up, r#"{"seq":2,"type":"people","in":2,"out":0}"#)
-        .await;
-    p.flush().await;
+    door_uplink(&mut p, 2).await;
     eventually(20, "the moved device's reading", || async {
         readings_of(&t, "door-2").await.len() == 2
     })
@@ -104,31 +101,15 @@ async fn operators_register_replace_and_remove_devices_and_ingest_follows() {
         "{ids:?}"
     );
 
-    let (status, _) = call(
-        &t,
-        &alpha,
-        "DELETE",
-        &format!("{DEVICES}/door-2"),
-        Value::Null,
-    )
-    .await;
+    let (status, _) = call(&t, &alpha, "DELETE", &door, Value::Null).await;
     assert_eq!(status, 204);
-    p.send(up, r#"{"seq":3,"type":"people","in":1,"out":0}"#)
-        .await;
-    p.flush().await;
+    door_uplink(&mut p, 3).await;
     eventually(20, "the removed device's uplink refused", || async {
         unknown_device_refusals(&t).await >= 1.0
     })
     .await;
     assert_eq!(readings_of(&t, "door-2").await.len(), 2, "nothing stored");
-    let (status, body) = call(
-        &t,
-        &alpha,
-        "DELETE",
-        &format!("{DEVICES}/door-2"),
-        Value::Null,
-    )
-    .await;
+    let (status, body) = call(&t, &alpha, "DELETE", &door, Value::Null).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (404, Some("unknown_device"))

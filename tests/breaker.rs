@@ -50,15 +50,7 @@ path = "{}"
         .await;
     assert_eq!(plugins[0]["breaker"]["state"], "open", "{plugins}");
     assert_eq!(plugins[0]["breaker"]["trips"], 1);
-    let metrics = t
-        .client
-        .get(t.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = t.metrics_text().await;
     let open = r#"plaza_plugin_breaker_state{district="alpha",plugin="hostile"} 1"#;
     assert!(metrics.contains(open), "{metrics}");
 
@@ -71,15 +63,7 @@ path = "{}"
         .get(&ops.alpha, "/admin/v1/districts/alpha/plugins")
         .await;
     assert_eq!(plugins[0]["breaker"]["state"], "closed");
-    let metrics = t
-        .client
-        .get(t.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = t.metrics_text().await;
     let closed = r#"plaza_plugin_breaker_state{district="alpha",plugin="hostile"} 0"#;
     assert!(metrics.contains(closed), "{metrics}");
 }

@@ -55,15 +55,7 @@ async fn a_trap_is_reported_and_counted() {
             "{body}"
         );
     }
-    let metrics = t
-        .client
-        .get(t.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = t.metrics_text().await;
     let line = r#"plaza_plugin_failures_total{district="alpha",plugin="hostile",reason="trap"} 3"#;
     assert!(metrics.contains(line), "{metrics}");
 }

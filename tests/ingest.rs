@@ -39,19 +39,8 @@ async fn servers(test: &str, district: &str) -> Vec<(String, TestServer)> {
     out
 }
 
-async fn metrics(t: &TestServer) -> String {
-    t.client
-        .get(t.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 async fn acknowledged(t: &TestServer) -> f64 {
-    metric(&metrics(t).await, "plaza_ingest_acknowledged_total")
+    metric(&t.metrics_text().await, "plaza_ingest_acknowledged_total")
 }
 
 fn hex(text: &str) -> Vec<u8> {
@@ -151,7 +140,7 @@ async fn uplinks_become_readings_and_live_figures_over_the_api() {
         let (_, old) = t.get_json(&path).await;
         assert_eq!(old, serde_json::json!([]), "{setup}: nothing that long ago");
 
-        let text = metrics(&t).await;
+        let text = t.metrics_text().await;
         assert_eq!(metric(&text, "plaza_ingest_readings_total"), 5.0, "{setup}");
         t.server.shutdown().await.unwrap();
     }
@@ -189,7 +178,7 @@ async fn the_same_uplink_delivered_twice_counts_once() {
             .await;
         assert_eq!(live["people_in_district"], 3 + 1, "{setup}: {live}");
         assert_eq!(live["entrances"][0]["entered"], 6, "{setup}: {live}");
-        let text = metrics(&t).await;
+        let text = t.metrics_text().await;
         assert_eq!(
             metric(&text, "plaza_ingest_duplicates_total"),
             2.0,
@@ -255,7 +244,7 @@ async fn bad_uplinks_are_refused_counted_and_kept_aside_while_good_ones_flow() {
         })
         .await;
 
-        let text = metrics(&t).await;
+        let text = t.metrics_text().await;
         for reason in [
             "malformed",
             "unknown_device",
@@ -325,7 +314,7 @@ async fn simulated_traffic_is_ingested_whole() {
         acknowledged(&t).await >= 400.0
     })
     .await;
-    let text = metrics(&t).await;
+    let text = t.metrics_text().await;
     assert_eq!(
         metric(&text, "plaza_ingest_readings_total"),
         400.0,

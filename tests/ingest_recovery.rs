@@ -8,17 +8,6 @@ use crate::support::mqtt::{
     OwnBroker, Publisher, eventually, ingest_config, metric, start_server, unique_district,
 };
 
-async fn metrics(t: &TestServer) -> String {
-    t.client
-        .get(t.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 async fn vehicles(t: &TestServer, district: &str) -> i64 {
     let (_, live) = t
         .get_json(&format!("/api/v1/districts/{district}/live"))
@@ -56,7 +45,7 @@ async fn ingest_resumes_after_the_broker_restarts_without_losing_stored_uplinks(
 
     broker.stop();
     eventually(20, "Plaza to notice the broker is gone", || async {
-        let text = metrics(&t).await;
+        let text = t.metrics_text().await;
         metric(&text, "plaza_ingest_broker_disconnects_total") >= 1.0
             && metric(&text, "plaza_ingest_broker_connected") == 0.0
     })
@@ -66,7 +55,7 @@ async fn ingest_resumes_after_the_broker_restarts_without_losing_stored_uplinks(
 
     assert!(broker.restart(dir.path()), "the test broker restarts");
     eventually(30, "Plaza to reconnect and subscribe again", || async {
-        let text = metrics(&t).await;
+        let text = t.metrics_text().await;
         metric(&text, "plaza_ingest_broker_subscriptions_total") >= 2.0
             && metric(&text, "plaza_ingest_broker_connected") == 1.0
     })
@@ -80,7 +69,7 @@ async fn ingest_resumes_after_the_broker_restarts_without_losing_stored_uplinks(
         vehicles(&t, &district).await == 100
     })
     .await;
-    let text = metrics(&t).await;
+    let text = t.metrics_text().await;
     assert_eq!(
         metric(&text, "plaza_ingest_readings_total"),
         100.0,

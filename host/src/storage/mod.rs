@@ -252,3 +252,61 @@ impl Storage {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Storage;
+    use sqlx::Row;
+    use std::time::Duration;
+
+    async fn count(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT n FROM counter")
+            .fetch_one(&mut **tx)
+            .await?;
+        Ok(row.get(0))
+    }
+
+    /// Two transactions that each read, then write: with the write lock
+    /// taken up front the second waits for the first and both commit. A
+    /// deferred first one would fail at its write, its snapshot overtaken.
+    #[tokio::test]
+    async fn write_transactions_that_read_first_wait_their_turn_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&Storage::sqlite_url(dir.path()))
+            .await
+            .unwrap();
+        for sql in [
+            "CREATE TABLE counter (n INTEGER NOT NULL)",
+            "INSERT INTO counter (n) VALUES (0)",
+        ] {
+            sqlx::query(sql).execute(storage.pool()).await.unwrap();
+        }
+        let bump = "UPDATE counter SET n = $1";
+
+        let mut first = storage.begin_write().await.unwrap();
+        let seen = count(&mut first).await.unwrap();
+        let second = {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                let mut tx = storage.begin_write().await?;
+                let seen = count(&mut tx).await?;
+                sqlx::query(bump).bind(seen + 1).execute(&mut *tx).await?;
+                tx.commit().await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sqlx::query(bump)
+            .bind(seen + 1)
+            .execute(&mut *first)
+            .await
+            .unwrap();
+        first.commit().await.unwrap();
+        second.await.unwrap().unwrap();
+
+        let row = sqlx::query("SELECT n FROM counter")
+            .fetch_one(storage.pool())
+            .await
+            .unwrap();
+        assert_eq!(row.get::<i64, _>(0), 2, "no update lost");
+    }
+}
